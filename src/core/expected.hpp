@@ -1,0 +1,35 @@
+// Expected<T>: a value or a Diagnostic. The channel for user and data errors
+// (style.md section 3.5); exceptions never cross the public API.
+#pragma once
+
+#include <utility>
+#include <variant>
+
+#include "core/diagnostic.hpp"
+
+namespace metapool {
+
+template <class T>
+class [[nodiscard]] Expected {
+ public:
+  Expected(T value) : m_state(std::move(value)) {}                // NOLINT: implicit by design
+  Expected(Diagnostic error) : m_state(std::move(error)) {}       // NOLINT: implicit by design
+
+  bool has_value() const { return m_state.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+
+  T& value() & { return std::get<0>(m_state); }
+  const T& value() const& { return std::get<0>(m_state); }
+  T&& value() && { return std::get<0>(std::move(m_state)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  const Diagnostic& error() const { return std::get<1>(m_state); }
+
+ private:
+  std::variant<T, Diagnostic> m_state;
+};
+
+}  // namespace metapool

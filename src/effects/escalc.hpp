@@ -1,0 +1,47 @@
+// Per-study effect sizes and sampling variances, with metafor 3.8's `escalc`
+// definitions. Values are on the analysis scale named by the measure
+// (log odds ratio for OR, logit for PLO, Fisher's z for ZCOR, ...).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "core/study_data.hpp"
+#include "core/types.hpp"
+
+namespace metapool {
+
+struct EffectOptions {
+  Measure measure = Measure::GEN;
+  // Continuity correction added to cells/counts (metafor `add`); nullopt
+  // means metafor's default for the measure.
+  std::optional<double> cc;
+  CcTo cc_to = CcTo::Only0;  // metafor `to`
+  double ci_level = 0.95;    // per-study Wald CI level (0.95, never 95)
+};
+
+struct EffectSizes {
+  Measure measure = Measure::GEN;
+  double ci_level = 0.95;
+  // One entry per study, in input order. yi/vi/sei/ci are NaN for a study
+  // that cannot be computed; `note` then says why (e.g. "double-zero study:
+  // log odds ratio undefined without continuity correction").
+  std::vector<double> yi, vi, sei, ci_lb, ci_ub;
+  std::vector<bool> cc_applied;   // the continuity correction was added
+  std::vector<std::string> note;  // "" when computed
+
+  std::size_t k() const { return yi.size(); }
+  bool computed(std::size_t i) const { return note[i].empty(); }
+};
+
+// The continuity correction metafor uses by default for `measure`.
+double default_cc(Measure measure);
+
+// Errors (with file/line/column): the measure does not fit the data shape,
+// n too small for the measure (e.g. ZCOR needs n > 3), non-positive means
+// for ROM, a proportion measure whose transform is undefined, ...
+Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions& options);
+
+}  // namespace metapool

@@ -1,0 +1,25 @@
+// Conversion of CSV cells to numbers, correctly rounded (std::from_chars) and
+// strict: the whole field must be consumed, so "1.5x", "1,5" or "." are errors.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace metapool {
+
+enum class NumberStatus { Ok, Missing, NotANumber, NotFinite };
+
+struct ParsedNumber {
+  NumberStatus status = NumberStatus::Missing;
+  double value = 0.0;
+};
+
+// "" / "NA" / "NaN" (any case) are Missing. A leading '+' is accepted.
+// "inf", "1e999" are NotFinite; an underflowing literal ("1e-400") reads as
+// 0 with its sign, as R's read.csv does.
+ParsedNumber parse_number(std::string_view text);
+
+// Is the text missing in the R sense ("" or NA)?
+bool is_missing_text(std::string_view text);
+
+}  // namespace metapool
