@@ -25,6 +25,11 @@ struct EffectOptions {
 struct EffectSizes {
   Measure measure = Measure::GEN;
   double ci_level = 0.95;
+  // The continuity correction actually used (options.cc, else default_cc)
+  // and where it went; recorded for provenance (0/only0 for measures that
+  // take none).
+  double cc = 0.0;
+  CcTo cc_to = CcTo::Only0;
   // One entry per study, in input order. yi/vi/sei/ci are NaN for a study
   // that cannot be computed; `note` then says why (e.g. "double-zero study:
   // log odds ratio undefined without continuity correction").

@@ -1,0 +1,39 @@
+// Two-arm continuous measures. Formulas: metafor 3.8 `?escalc`, "Measures for
+// Quantitative Variables" (vtype = "LS").
+#include <cmath>
+
+#include "effects/formulas.hpp"
+
+namespace metapool::effects {
+
+// Raw mean difference; variance sd_t^2/n_t + sd_c^2/n_c (no equal-variance
+// assumption, metafor's vtype = "LS").
+EffectValue mean_difference(const ArmSummaries& a) {
+  return {a.mean_t - a.mean_c, a.sd_t * a.sd_t / a.n_t + a.sd_c * a.sd_c / a.n_c};
+}
+
+// Hedges (1981) exact bias correction; Gamma ratio evaluated on the log scale
+// so that large m does not overflow (Gamma(172) already does).
+double hedges_correction(double m) {
+  return std::exp(std::lgamma(m / 2) - 0.5 * std::log(m / 2) - std::lgamma((m - 1) / 2));
+}
+
+// Hedges' g: c(m) (mean_t - mean_c) / s_pooled with m = n_t + n_c - 2;
+// variance 1/n_t + 1/n_c + g^2 / (2 (n_t + n_c)) (metafor 3.8 "LS").
+EffectValue smd_hedges_g(const ArmSummaries& a) {
+  const double m = a.n_t + a.n_c - 2;
+  const double sd_pooled =
+      std::sqrt(((a.n_t - 1) * a.sd_t * a.sd_t + (a.n_c - 1) * a.sd_c * a.sd_c) / m);
+  const double g = hedges_correction(m) * (a.mean_t - a.mean_c) / sd_pooled;
+  return {g, 1 / a.n_t + 1 / a.n_c + g * g / (2 * (a.n_t + a.n_c))};
+}
+
+// Log ratio of means log(mean_t / mean_c) (Hedges, Gurevitch & Curtis 1999);
+// variance sd_t^2/(n_t mean_t^2) + sd_c^2/(n_c mean_c^2).
+EffectValue log_ratio_of_means(const ArmSummaries& a) {
+  return {std::log(a.mean_t / a.mean_c),
+          a.sd_t * a.sd_t / (a.n_t * a.mean_t * a.mean_t) +
+              a.sd_c * a.sd_c / (a.n_c * a.mean_c * a.mean_c)};
+}
+
+}  // namespace metapool::effects
