@@ -37,6 +37,7 @@ struct StudyData {
   std::array<std::vector<double>, kRoleCount> values;
   // 1-based column of each role in the file (0 when absent).
   std::array<int, kRoleCount> column{};
+  int column_study = 0;  // 1-based column of `study` (0 when absent)
 
   CsvTable raw;  // every cell as text, for subgroup/moderators/pass-through
 
@@ -51,8 +52,8 @@ struct StudyData {
   // A diagnostic pointing at study `row` (whole line).
   Diagnostic error_at_row(std::size_t row, std::string message) const;
 
-  // Names of the columns that are not part of the shape (study, year,
-  // subgroup and any extra columns), in file order.
+  // 0-based indices of the columns that are not part of the shape (study,
+  // year, subgroup and any extra columns), in file order.
   std::vector<std::size_t> passthrough_columns() const;
 };
 

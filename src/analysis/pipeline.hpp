@@ -1,0 +1,46 @@
+// The one analysis pipeline that the CLI, batch and report call: a CSV table
+// and options in, validated studies, effect sizes and the pooled model out.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/transform.hpp"
+#include "core/expected.hpp"
+#include "core/study_data.hpp"
+#include "effects/escalc.hpp"
+#include "io/csv_table.hpp"
+#include "models/model_types.hpp"
+
+namespace metapool {
+
+struct AnalysisOptions {
+  std::optional<Measure> measure;  // default: the shape's default measure
+  std::optional<double> cc;        // default: metafor's for the measure
+  CcTo cc_to = CcTo::Only0;
+  double ci_level = 0.95;
+  Method method = Method::REML;
+  std::vector<Method> fallback;  // tried in order if `method` fails to converge
+  TestType test = TestType::Z;
+};
+
+// Checks the options against each other (e.g. MH needs OR, RR or RD).
+std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measure);
+
+struct EffectsAnalysis {
+  StudyData data;
+  EffectSizes effects;
+};
+
+struct PoolAnalysis {
+  EffectsAnalysis input;
+  std::vector<std::size_t> used;  // studies in the model (input order)
+  PoolResult pool;
+  std::optional<Transformed> transformed;
+};
+
+Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options);
+Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options);
+
+}  // namespace metapool

@@ -1,0 +1,310 @@
+#include "io/study_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+
+#include <fmt/format.h>
+
+#include "io/number.hpp"
+
+namespace metapool {
+namespace {
+
+struct ShapeColumns {
+  DataShape shape;
+  std::vector<Role> required;
+};
+
+// Required columns per data shape (interface.md). Generic data take vi or
+// sei; sei is handled as an alternative below.
+const std::vector<ShapeColumns>& shape_table() {
+  static const std::vector<ShapeColumns> table{
+      {DataShape::TwoArmBinary, {Role::EventsT, Role::NT, Role::EventsC, Role::NC}},
+      {DataShape::Proportion, {Role::Events, Role::N}},
+      {DataShape::TwoArmContinuous,
+       {Role::MeanT, Role::SdT, Role::NT, Role::MeanC, Role::SdC, Role::NC}},
+      {DataShape::Correlation, {Role::R, Role::N}},
+      {DataShape::Generic, {Role::Yi, Role::Vi}},
+  };
+  return table;
+}
+
+bool is_count(Role role) {
+  switch (role) {
+    case Role::EventsT: case Role::NT: case Role::EventsC: case Role::NC: case Role::Events:
+    case Role::N:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_total(Role role) { return role == Role::NT || role == Role::NC || role == Role::N; }
+
+Diagnostic header_error(const CsvTable& table, int column, std::string message) {
+  Diagnostic d;
+  d.file = table.source;
+  d.line = table.header_line;
+  d.column = column;
+  d.message = std::move(message);
+  return d;
+}
+
+std::string list_columns(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role role : roles) {
+    if (!out.empty()) out += ", ";
+    out += role_name(role);
+  }
+  return out;
+}
+
+// The columns of `shape` that are missing from the table (generic: vi or sei).
+std::vector<Role> missing_columns(const CsvTable& table, const ShapeColumns& shape) {
+  std::vector<Role> missing;
+  for (Role role : shape.required) {
+    if (table.find_column(role_name(role))) continue;
+    if (role == Role::Vi && table.find_column(role_name(Role::Sei))) continue;
+    missing.push_back(role);
+  }
+  return missing;
+}
+
+// Picks the data shape from the columns present, or explains why it cannot.
+Expected<DataShape> infer_shape(const CsvTable& table, std::optional<Measure> measure) {
+  std::vector<DataShape> complete;
+  for (const auto& shape : shape_table()) {
+    if (missing_columns(table, shape).empty()) complete.push_back(shape.shape);
+  }
+  if (measure) {
+    const DataShape wanted = shape_of(*measure);
+    if (std::find(complete.begin(), complete.end(), wanted) != complete.end()) return wanted;
+    if (!complete.empty()) {
+      std::string fitting;
+      for (const auto& shape : shape_table()) {
+        if (shape.shape != complete.front()) continue;
+        for (Measure m : {Measure::OR, Measure::RR, Measure::RD, Measure::AS, Measure::PETO,
+                          Measure::PR, Measure::PLO, Measure::PAS, Measure::PFT, Measure::PLN,
+                          Measure::MD, Measure::SMD, Measure::ROM, Measure::COR, Measure::ZCOR,
+                          Measure::GEN}) {
+          if (shape_of(m) == shape.shape) {
+            if (!fitting.empty()) fitting += ' ';
+            fitting += to_string(m);
+          }
+        }
+      }
+      return header_error(table, 0,
+                          fmt::format("measure {} does not fit {} data; expected one of: {}",
+                                      to_string(*measure), describe(complete.front()), fitting));
+    }
+    for (const auto& shape : shape_table()) {
+      if (shape.shape != wanted) continue;
+      const auto missing = missing_columns(table, shape);
+      return header_error(table, 0,
+                          fmt::format("missing required column{} \"{}\" for measure {} ({} data)",
+                                      missing.size() == 1 ? "" : "s", list_columns(missing),
+                                      to_string(*measure), describe(wanted)));
+    }
+  }
+  if (complete.size() > 1) {
+    return header_error(table, 0,
+                        fmt::format("ambiguous data shape: the columns fit both {} and {}; remove "
+                                    "one set of columns or choose with --measure",
+                                    describe(complete[0]), describe(complete[1])));
+  }
+  if (complete.size() == 1) return complete.front();
+
+  // No complete shape: report the closest one (most of its columns present).
+  const ShapeColumns* best = nullptr;
+  std::size_t best_present = 0;
+  for (const auto& shape : shape_table()) {
+    const std::size_t present = shape.required.size() - missing_columns(table, shape).size();
+    if (present > best_present) {
+      best = &shape;
+      best_present = present;
+    }
+  }
+  if (best == nullptr) {
+    return header_error(table, 0,
+                        "no known data columns; expected the columns of one data shape: "
+                        "events_t,n_t,events_c,n_c | events,n | mean_t,sd_t,n_t,mean_c,sd_c,n_c | "
+                        "r,n | yi with vi or sei");
+  }
+  const auto missing = missing_columns(table, *best);
+  return header_error(table, 0,
+                      fmt::format("missing required column{} \"{}\" for {} data",
+                                  missing.size() == 1 ? "" : "s", list_columns(missing),
+                                  describe(best->shape)));
+}
+
+}  // namespace
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::EventsT: return "events_t";
+    case Role::NT: return "n_t";
+    case Role::EventsC: return "events_c";
+    case Role::NC: return "n_c";
+    case Role::Events: return "events";
+    case Role::N: return "n";
+    case Role::MeanT: return "mean_t";
+    case Role::SdT: return "sd_t";
+    case Role::MeanC: return "mean_c";
+    case Role::SdC: return "sd_c";
+    case Role::R: return "r";
+    case Role::Yi: return "yi";
+    case Role::Vi: return "vi";
+    case Role::Sei: return "sei";
+    case Role::Count_: break;
+  }
+  return "?";
+}
+
+Diagnostic StudyData::error_at(std::size_t row, Role role, std::string message) const {
+  Diagnostic d;
+  d.file = source;
+  d.line = row < line.size() ? line[row] : 0;
+  d.column = column[static_cast<std::size_t>(role)];
+  d.message = std::move(message);
+  return d;
+}
+
+Diagnostic StudyData::error_at_row(std::size_t row, std::string message) const {
+  Diagnostic d;
+  d.file = source;
+  d.line = row < line.size() ? line[row] : 0;
+  d.message = std::move(message);
+  return d;
+}
+
+std::vector<std::size_t> StudyData::passthrough_columns() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < raw.header.size(); ++i) {
+    const int one_based = static_cast<int>(i) + 1;
+    if (one_based == column_study) continue;
+    if (std::find(column.begin(), column.end(), one_based) == column.end()) out.push_back(i);
+  }
+  return out;
+}
+
+Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure) {
+  auto shape = infer_shape(table, measure);
+  if (!shape) return shape.error();
+
+  StudyData data;
+  data.source = table.source;
+  data.shape = *shape;
+  data.line = table.line;
+
+  std::vector<Role> roles;
+  for (const auto& entry : shape_table()) {
+    if (entry.shape == data.shape) roles = entry.required;
+  }
+  if (data.shape == DataShape::Generic && !table.find_column("vi")) roles.back() = Role::Sei;
+
+  const std::size_t k = table.rows.size();
+  for (Role role : roles) {
+    const auto index = *table.find_column(role_name(role));
+    const auto slot = static_cast<std::size_t>(role);
+    data.column[slot] = static_cast<int>(index) + 1;
+    auto& values = data.values[slot];
+    values.resize(k);
+    for (std::size_t row = 0; row < k; ++row) {
+      const std::string& text = table.rows[row][index];
+      const auto fail = [&](std::string message) {
+        Diagnostic d;
+        d.file = table.source;
+        d.line = table.line[row];
+        d.column = static_cast<int>(index) + 1;
+        d.message = std::move(message);
+        return d;
+      };
+      const ParsedNumber parsed = parse_number(text);
+      switch (parsed.status) {
+        case NumberStatus::Missing:
+          return fail(fmt::format("missing value \"{}\" in column \"{}\"; expected a number", text,
+                                  role_name(role)));
+        case NumberStatus::NotANumber:
+          return fail(fmt::format("\"{}\" in column \"{}\" is not a number; expected a decimal "
+                                  "number such as 12 or 0.35",
+                                  text, role_name(role)));
+        case NumberStatus::NotFinite:
+          return fail(fmt::format("\"{}\" in column \"{}\" is not a finite number", text,
+                                  role_name(role)));
+        case NumberStatus::Ok:
+          break;
+      }
+      const double value = parsed.value;
+      if (is_count(role)) {
+        if (value < 0) {
+          return fail(fmt::format("{} = {} is negative; expected a count >= 0", role_name(role),
+                                  text));
+        }
+        if (value != std::floor(value)) {
+          return fail(fmt::format("{} = {} is not a whole number; expected a count",
+                                  role_name(role), text));
+        }
+        if (is_total(role) && value == 0) {
+          return fail(fmt::format("{} = {}; expected a sample size of at least 1",
+                                  role_name(role), text));
+        }
+      } else if (role == Role::SdT || role == Role::SdC) {
+        if (value <= 0) {
+          return fail(fmt::format("{} = {}; expected a standard deviation > 0", role_name(role),
+                                  text));
+        }
+      } else if (role == Role::R) {
+        if (!(value > -1 && value < 1)) {
+          return fail(fmt::format("r = {} is outside (-1, 1); expected a correlation strictly "
+                                  "between -1 and 1",
+                                  text));
+        }
+      } else if (role == Role::Vi || role == Role::Sei) {
+        if (value <= 0) {
+          return fail(fmt::format("{} = {}; expected a {} > 0", role_name(role), text,
+                                  role == Role::Vi ? "sampling variance" : "standard error"));
+        }
+      }
+      values[row] = value;
+    }
+  }
+
+  // events <= n, checked once both columns are read.
+  const auto check_events = [&](Role events, Role total) -> std::optional<Diagnostic> {
+    const auto& e = data[events];
+    const auto& n = data[total];
+    for (std::size_t row = 0; row < k; ++row) {
+      if (e[row] > n[row]) {
+        return data.error_at(row, events,
+                             fmt::format("{} = {} exceeds {} = {}; expected events <= total",
+                                         role_name(events), e[row], role_name(total), n[row]));
+      }
+    }
+    return std::nullopt;
+  };
+  if (data.shape == DataShape::TwoArmBinary) {
+    if (auto err = check_events(Role::EventsT, Role::NT)) return *err;
+    if (auto err = check_events(Role::EventsC, Role::NC)) return *err;
+  } else if (data.shape == DataShape::Proportion) {
+    if (auto err = check_events(Role::Events, Role::N)) return *err;
+  }
+
+  // Generic data given as standard errors: vi = sei^2.
+  if (data.shape == DataShape::Generic && data.has(Role::Sei)) {
+    auto& vi = data.values[static_cast<std::size_t>(Role::Vi)];
+    for (double se : data[Role::Sei]) vi.push_back(se * se);
+  }
+
+  const auto study_column = table.find_column("study");
+  if (study_column) data.column_study = static_cast<int>(*study_column) + 1;
+  data.study.resize(k);
+  for (std::size_t row = 0; row < k; ++row) {
+    std::string label = study_column ? table.rows[row][*study_column] : std::string();
+    data.study[row] = label.empty() ? fmt::format("Study {}", row + 1) : std::move(label);
+  }
+  data.raw = std::move(table);
+  return data;
+}
+
+}  // namespace metapool

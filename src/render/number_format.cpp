@@ -1,0 +1,33 @@
+#include "render/number_format.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace metapool {
+
+std::string format_exact(double value) {
+  if (std::isnan(value)) return "NA";
+  if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
+  return fmt::format("{}", value);
+}
+
+std::string format_fixed(double value, int digits) {
+  if (std::isnan(value)) return "NA";
+  if (std::isinf(value)) return value > 0 ? "Inf" : "-Inf";
+  std::string out = fmt::format("{:.{}f}", value, digits);
+  if (out.front() == '-' && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);
+  return out;
+}
+
+std::string format_fixed(const std::optional<double>& value, int digits) {
+  return value ? format_fixed(*value, digits) : std::string("NA");
+}
+
+std::string format_pvalue(double pval) {
+  if (std::isnan(pval)) return "NA";
+  if (pval < 1e-4) return "<.0001";
+  return format_fixed(pval, 4);
+}
+
+}  // namespace metapool

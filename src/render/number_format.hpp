@@ -1,0 +1,22 @@
+// One number-formatting policy for every output (locale-independent: fmt).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace metapool {
+
+// Shortest text that reads back to the same double ("0.1", "1e-300");
+// "NA" for NaN, "Inf"/"-Inf" for infinities (as R writes them).
+std::string format_exact(double value);
+
+// Fixed `digits` decimals for reading ("-0.7141"); "NA" for NaN.
+std::string format_fixed(double value, int digits = 4);
+
+// A p-value as metafor prints it: "<.0001" below 1e-4, else 4 decimals.
+std::string format_pvalue(double pval);
+
+// nullopt -> "NA", else format_fixed.
+std::string format_fixed(const std::optional<double>& value, int digits = 4);
+
+}  // namespace metapool
