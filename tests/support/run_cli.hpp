@@ -51,12 +51,14 @@ class TempDir {
 };
 
 // Runs `metapool <args>` (args already shell-quoted by the caller), with
-// `stdin_file` as standard input when given.
-inline CliRun run_cli(const std::string& args, const std::string& stdin_file = "") {
+// `stdin_file` as standard input when given, in directory `cwd` when given.
+inline CliRun run_cli(const std::string& args, const std::string& stdin_file = "",
+                      const std::string& cwd = "") {
   TempDir dir;
   const auto out = dir.path() / "stdout";
   const auto err = dir.path() / "stderr";
   std::string command = fmt::format("'{}' {} >'{}' 2>'{}'", METAPOOL_BINARY, args, out.string(), err.string());
+  if (!cwd.empty()) command = fmt::format("cd '{}' && {}", cwd, command);
   if (!stdin_file.empty()) command += fmt::format(" <'{}'", stdin_file);
   const int raw = std::system(command.c_str());
   CliRun run;
