@@ -52,7 +52,7 @@ std::string render_effects(const EffectsAnalysis& analysis, OutputFormat format)
       out["version"] = version_string();
       out["measure"] = std::string(to_string(es.measure));
       out["scale"] = std::string(measure_label(es.measure));
-      out["level"] = es.ci_level * 100;
+      out["level"] = json_level(es.ci_level);
       out["k"] = es.k();
       const auto extra = analysis.data.passthrough_columns();
       auto studies = nlohmann::ordered_json::array();

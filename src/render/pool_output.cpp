@@ -158,7 +158,7 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
   out["model"] = Json{{"measure", std::string(to_string(p.measure))},
                       {"method", std::string(to_string(p.method))},
                       {"test", std::string(to_string(p.test))},
-                      {"level", p.ci_level * 100},
+                      {"level", json_level(p.ci_level)},
                       {"k", p.k}};
   if (p.requested != p.method) out["model"]["requested_method"] = std::string(to_string(p.requested));
   out["estimate"] = json_number(p.estimate);

@@ -1,0 +1,62 @@
+// One class per CLI command (cmd_*.cpp); main.cpp lists them. The CLI is the
+// only code that prints or exits.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "analysis/pipeline.hpp"
+#include "core/diagnostic.hpp"
+#include "render/output.hpp"
+
+namespace metapool::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitBadInput = 2;
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  // Adds the subcommand and its options to `app`; returns it.
+  virtual CLI::App* attach(CLI::App& app) = 0;
+  // Runs after a successful parse; returns the exit status.
+  virtual int run() = 0;
+};
+
+std::unique_ptr<Command> make_effects_command();
+std::unique_ptr<Command> make_pool_command();
+
+// Options shared by the analysis commands, as typed; converted and checked
+// after parsing so every bad value gets our message and exit status 2.
+struct CommonArgs {
+  std::string file;
+  std::string measure;
+  std::string method = "REML";
+  std::string test = "z";
+  double level = 95;
+  std::optional<double> cc;
+  std::string cc_to = "only0";
+  std::string format = "text";
+  std::string out;
+};
+
+// Adds FILE, --measure, --cc, --cc-to, --level, --format, --out; with
+// `pooling` also --method and --test.
+void add_common_options(CLI::App& cmd, CommonArgs& args, bool pooling);
+
+struct ParsedArgs {
+  AnalysisOptions options;
+  OutputFormat format = OutputFormat::Text;
+};
+Expected<ParsedArgs> convert(const CommonArgs& args);
+
+// Prints the diagnostic on stderr; returns kExitBadInput.
+int report(const Diagnostic& diagnostic);
+// Writes `text` to `out_path` atomically, or to stdout when empty.
+int emit(const std::string& text, const std::string& out_path);
+
+}  // namespace metapool::cli
