@@ -51,7 +51,9 @@ fields <- function(res, is_re, ci_type = NULL) {
     ci_lb = num(res$ci.lb), ci_ub = num(res$ci.ub),
     df = if (res$test == "z") NA else num(res$ddf),
     test_used = res$test,
-    Q = num(res$QE), Q_df = res$k.eff - res$p.eff, Q_pval = num(res$QEp),
+    Q = num(res$QE), Q_pval = num(res$QEp),
+    # print.rma.mh / print.rma.peto: Q(df = k.yi - 1), studies with a yi only
+    Q_df = if (inherits(res, c("rma.mh", "rma.peto"))) max(res$k.yi - 1, 0) else res$k - res$p,
     I2 = num(res$I2), H2 = num(res$H2),
     weights = unname(as.numeric(weights(res))))
   if (is_re) {

@@ -1,0 +1,63 @@
+#include "models/qprofile.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "models/tau2.hpp"
+#include "stats/distributions.hpp"
+#include "stats/roots.hpp"
+
+namespace metapool {
+
+Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci_level, double tol, int max_iter) {
+  Tau2Interval out;
+  const double alpha = 1.0 - ci_level;
+  const double df = static_cast<double>(data.k()) - 1.0;
+  const double crit_lb = stats::qchisq(1.0 - alpha / 2.0, df);  // the lower bound solves Q = this
+  const double crit_ub = stats::qchisq(alpha / 2.0, df);        // the upper bound solves Q = this
+  // metafor's default search range (confint.rma.uni, control tau2.max).
+  const double tau2_max = std::max(100.0, 10.0 * tau2_hat);
+  const double q0 = generalized_q(data, 0.0);
+  const double qmax = generalized_q(data, tau2_max);
+
+  const auto solve = [&](double crit, double& bound) {
+    const auto f = [&data, crit](double t) { return generalized_q(data, t) - crit; };
+    const auto root = stats::find_root(f, 0.0, tau2_max, tol * 1e-2, 1e-300, max_iter);
+    bound = root.root;
+    if (!root.converged) out.converged = false;
+  };
+
+  if (q0 < crit_ub) {
+    out.tau2 = {0.0, 0.0};
+    out.lb_below_range = true;
+    out.empty = true;
+    out.warnings.push_back(
+        "tau^2 CI: the upper and lower bounds both fall below 0; the CI is the null/empty set, reported as [0, 0]");
+    return out;
+  }
+  if (q0 < crit_lb) {
+    out.tau2.lb = 0.0;
+    out.lb_below_range = true;
+  } else if (qmax > crit_lb) {
+    out.tau2.lb = tau2_max;
+    out.warnings.push_back(fmt::format(
+        "tau^2 CI: the lower bound lies beyond the search range [0, {:.6g}]; reported as {:.6g}", tau2_max, tau2_max));
+  } else {
+    solve(crit_lb, out.tau2.lb);
+  }
+  if (qmax > crit_ub) {
+    out.tau2.ub = tau2_max;
+    out.ub_beyond_range = true;
+    out.warnings.push_back(fmt::format(
+        "tau^2 CI: the upper bound lies beyond the search range [0, {:.6g}] (max(100, 10 tau^2), as metafor); "
+        "reported as {:.6g}, a lower limit of the true bound",
+        tau2_max, tau2_max));
+  } else {
+    solve(crit_ub, out.tau2.ub);
+  }
+  if (!out.converged) out.warnings.push_back("tau^2 CI: root finding did not converge");
+  return out;
+}
+
+}  // namespace metapool
