@@ -49,7 +49,7 @@ double rel_error(double actual, double expected) {
 
 }  // namespace
 
-TEST_CASE("escalc matches metafor 3.8 on every golden data set", "[effects][golden]") {
+TEST_CASE("effects: escalc matches metafor 3.8 on every golden data set", "[effects][golden]") {
   const auto files = golden_files();
   REQUIRE(files.size() >= 8);
   for (const auto& file : files) {

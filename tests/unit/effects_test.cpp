@@ -60,7 +60,7 @@ const char* const kBinary =
 
 }  // namespace
 
-TEST_CASE("default_cc follows metafor 3.8 escalc", "[effects]") {
+TEST_CASE("effects: default_cc follows metafor 3.8 escalc", "[effects]") {
   for (Measure m : {Measure::OR, Measure::RR, Measure::RD, Measure::PETO, Measure::PR, Measure::PLO, Measure::PLN}) {
     CHECK(metapool::default_cc(m) == 0.5);
   }
@@ -70,7 +70,7 @@ TEST_CASE("default_cc follows metafor 3.8 escalc", "[effects]") {
   }
 }
 
-TEST_CASE("log odds ratio by hand, with the correction only on the zero-cell study", "[effects]") {
+TEST_CASE("effects: log odds ratio by hand, with the correction only on the zero-cell study", "[effects]") {
   const auto e = effects_of(kBinary, with(Measure::OR));
   REQUIRE(e.k() == 2);
   METAPOOL_CHECK_NEAR("yi A", e.yi[0], std::log(10.0 * 25 / (20.0 * 5)), kTolClosedForm);
@@ -86,7 +86,7 @@ TEST_CASE("log odds ratio by hand, with the correction only on the zero-cell stu
   METAPOOL_CHECK_NEAR("ci_ub A", e.ci_ub[0], e.yi[0] + 1.959963984540054 * e.sei[0], kTolClosedForm);
 }
 
-TEST_CASE("cc_to if0all corrects every study, all corrects without zeros", "[effects]") {
+TEST_CASE("effects: cc_to if0all corrects every study, all corrects without zeros", "[effects]") {
   const auto if0all = effects_of(kBinary, with(Measure::OR, std::nullopt, CcTo::If0All));
   CHECK(if0all.cc_applied[0]);
   CHECK(if0all.cc_applied[1]);
@@ -99,7 +99,7 @@ TEST_CASE("cc_to if0all corrects every study, all corrects without zeros", "[eff
   CHECK_FALSE(none_needed.cc_applied[0]);
 }
 
-TEST_CASE("a study that cannot be computed is reported as NaN with a note", "[effects]") {
+TEST_CASE("effects: a study that cannot be computed is reported as NaN with a note", "[effects]") {
   const auto e = effects_of(kBinary, with(Measure::OR, std::nullopt, CcTo::None));
   CHECK(e.note[0].empty());
   CHECK(std::isnan(e.yi[1]));
@@ -125,7 +125,7 @@ TEST_CASE("a study that cannot be computed is reported as NaN with a note", "[ef
   CHECK(plo.note[0].find("logit undefined") != std::string::npos);
 }
 
-TEST_CASE("a double-zero risk difference without correction is 0 with variance 0", "[effects]") {
+TEST_CASE("effects: a double-zero risk difference without correction is 0 with variance 0", "[effects]") {
   const auto e = effects_of("events_t,n_t,events_c,n_c\n0,10,0,10\n", with(Measure::RD, 0.0));
   CHECK(e.computed(0));
   CHECK(e.yi[0] == 0.0);
@@ -134,7 +134,7 @@ TEST_CASE("a double-zero risk difference without correction is 0 with variance 0
   CHECK(e.ci_ub[0] == 0.0);
 }
 
-TEST_CASE("arcsine measures take no correction by default", "[effects]") {
+TEST_CASE("effects: arcsine measures take no correction by default", "[effects]") {
   const auto as = effects_of("events_t,n_t,events_c,n_c\n0,10,10,10\n", with(Measure::AS));
   CHECK_FALSE(as.cc_applied[0]);
   METAPOOL_CHECK_NEAR("AS yi", as.yi[0], -std::asin(1.0), kTolClosedForm);
@@ -149,7 +149,7 @@ TEST_CASE("arcsine measures take no correction by default", "[effects]") {
   METAPOOL_CHECK_NEAR("PAS yi", pas.yi[0], std::asin(1.0), kTolClosedForm);
 }
 
-TEST_CASE("proportions: events = n is a zero cell too", "[effects]") {
+TEST_CASE("effects: proportions: events = n is a zero cell too", "[effects]") {
   const auto pln = effects_of("events,n\n10,10\n", with(Measure::PLN));
   CHECK(pln.cc_applied[0]);
   METAPOOL_CHECK_NEAR("PLN yi", pln.yi[0], std::log(10.5 / 11), kTolClosedForm);
@@ -159,7 +159,7 @@ TEST_CASE("proportions: events = n is a zero cell too", "[effects]") {
   CHECK(pr.vi[0] == 0.0);
 }
 
-TEST_CASE("SMD uses Hedges' exact correction and stays finite for large n", "[effects]") {
+TEST_CASE("effects: SMD uses Hedges' exact correction and stays finite for large n", "[effects]") {
   // c(m) against the Gamma ratio directly where tgamma does not overflow.
   for (double m : {2.0, 3.0, 10.0, 57.0, 150.0}) {
     const double direct = std::tgamma(m / 2) / (std::sqrt(m / 2) * std::tgamma((m - 1) / 2));
@@ -184,7 +184,7 @@ TEST_CASE("SMD uses Hedges' exact correction and stays finite for large n", "[ef
   METAPOOL_CHECK_NEAR("vi", huge.vi[0], 2.0999999247491642e-06, kTolClosedForm);
 }
 
-TEST_CASE("MD, ROM, COR, ZCOR and GEN by hand", "[effects]") {
+TEST_CASE("effects: MD, ROM, COR, ZCOR and GEN by hand", "[effects]") {
   const std::string cont = "mean_t,sd_t,n_t,mean_c,sd_c,n_c\n5,2,10,4,1,20\n";
   const auto md = effects_of(cont, with(Measure::MD));
   CHECK(md.yi[0] == 1.0);
@@ -205,7 +205,7 @@ TEST_CASE("MD, ROM, COR, ZCOR and GEN by hand", "[effects]") {
   METAPOOL_CHECK_NEAR("GEN sei", gen.sei[0], 0.2, kTolClosedForm);
 }
 
-TEST_CASE("the CI level is a proportion", "[effects]") {
+TEST_CASE("effects: the CI level is a proportion", "[effects]") {
   auto options = with(Measure::OR);
   options.ci_level = 0.90;
   const auto e = effects_of(kBinary, options);
@@ -216,7 +216,7 @@ TEST_CASE("the CI level is a proportion", "[effects]") {
         "confidence level 95 is out of range; expected a value in (0, 1)");
 }
 
-TEST_CASE("compute_effects errors name the value and where it is", "[effects]") {
+TEST_CASE("effects: compute_effects errors name the value and where it is", "[effects]") {
   SECTION("measure does not fit the data shape") {
     const auto d = error_of(kBinary, with(Measure::SMD));
     CHECK(d.message ==
