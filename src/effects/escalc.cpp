@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "effects/formulas.hpp"
+#include "stats/distributions.hpp"
 
 namespace metapool {
 namespace {
@@ -277,7 +278,8 @@ Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions
     case DataShape::Generic: compute_generic(data, out); break;
   }
 
-  const double z = effects::wald_z(options.ci_level);
+  // z_{(1+level)/2} of the two-sided Wald interval (summary.escalc).
+  const double z = stats::qnorm((1 + options.ci_level) / 2);
   out.sei.assign(k, kNaN);
   out.ci_lb.assign(k, kNaN);
   out.ci_ub.assign(k, kNaN);

@@ -48,7 +48,5 @@ double hedges_correction(double m);
 EffectValue raw_correlation(double r, double n);          // COR
 EffectValue fisher_z(double r, double n);                 // ZCOR
 
-// z_{(1+level)/2}: the normal quantile of a two-sided Wald interval.
-double wald_z(double ci_level);
 
 }  // namespace metapool::effects
