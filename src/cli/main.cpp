@@ -22,6 +22,7 @@ int run(int argc, char** argv) {
   std::vector<std::unique_ptr<cli::Command>> commands;
   commands.push_back(cli::make_effects_command());
   commands.push_back(cli::make_pool_command());
+  commands.push_back(cli::make_reproduce_command());
   std::vector<std::pair<CLI::App*, cli::Command*>> attached;
   for (auto& command : commands) attached.emplace_back(command->attach(app), command.get());
 
