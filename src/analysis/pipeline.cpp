@@ -29,6 +29,17 @@ std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measu
                                   "PETO or OR (got {})",
                                   to_string(measure)));
   }
+  if (!options.mods.empty() && (options.method == Method::MH || options.method == Method::PETO)) {
+    return make_error(fmt::format("--mods fits a meta-regression by inverse-variance weighting; it needs --method "
+                                  "EE or a tau^2 estimator (got {})",
+                                  to_string(options.method)));
+  }
+  if (!options.mods.empty() && options.subgroup) {
+    return make_error("--mods and --subgroup cannot be combined; for a subgroup moderator use --mods COL");
+  }
+  if (options.permutation && options.mods.empty()) {
+    return make_error("--permutations needs a meta-regression (--mods)");
+  }
   for (Method fallback : options.fallback) {
     if (!is_random_effects(fallback) && fallback != Method::EE) {
       return make_error(fmt::format("--method fallback {} is not an inverse-variance method",
@@ -120,6 +131,22 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
     const auto bt = [&](double v) { return back_transform(scale_measure, v, hm_n); };
     analysis.transformed =
         Transformed{*scale, bt(p.estimate), bt(p.ci_lb), bt(p.ci_ub), bt(pi_lb), bt(pi_ub)};
+  }
+  if (options.subgroup) {
+    auto subgroups = analyse_subgroups(data, es, analysis.used, *options.subgroup, pool_options,
+                                       options.subgroup_tau2);
+    if (!subgroups) return subgroups.error();
+    analysis.subgroups = std::move(subgroups).value();
+  }
+  if (!options.mods.empty()) {
+    MetaregOptions metareg_options;
+    metareg_options.method = options.method;
+    metareg_options.test = options.test;
+    metareg_options.ci_level = options.ci_level;
+    metareg_options.tol = pool_options.tol;
+    auto metareg = analyse_metareg(data, es, analysis.used, options.mods, metareg_options, options.permutation);
+    if (!metareg) return metareg.error();
+    analysis.metareg = std::move(metareg).value();
   }
   return analysis;
 }

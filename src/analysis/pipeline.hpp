@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/moderators.hpp"
+#include "analysis/subgroups.hpp"
 #include "analysis/transform.hpp"
 #include "core/expected.hpp"
 #include "core/study_data.hpp"
@@ -23,6 +25,12 @@ struct AnalysisOptions {
   Method method = Method::REML;
   std::vector<Method> fallback;  // tried in order if `method` fails to converge
   TestType test = TestType::Z;
+  // pool --subgroup COL [--subgroup-tau2 separate|common] (analysis/subgroups.hpp)
+  std::optional<std::string> subgroup;
+  SubgroupTau2 subgroup_tau2 = SubgroupTau2::Separate;
+  // pool --mods a,b [--permutations N --seed S] (analysis/moderators.hpp)
+  std::vector<std::string> mods;
+  std::optional<PermutationOptions> permutation;
 };
 
 // Checks the options against each other (e.g. MH needs OR, RR or RD).
@@ -38,6 +46,8 @@ struct PoolAnalysis {
   std::vector<std::size_t> used;  // studies in the model (input order)
   PoolResult pool;
   std::optional<Transformed> transformed;
+  std::optional<SubgroupAnalysis> subgroups;  // with options.subgroup
+  std::optional<MetaregAnalysis> metareg;     // with options.mods
 };
 
 Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options);

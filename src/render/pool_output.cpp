@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/json_value.hpp"
+#include "render/metareg_output.hpp"
 #include "render/number_format.hpp"
 #include "render/output.hpp"
 #include "render/table.hpp"
@@ -139,28 +140,47 @@ std::string render_text_summary(const PoolAnalysis& analysis) {
   return out;
 }
 
+// Text, CSV, Markdown and LaTeX of a pool run with --mods or --subgroup.
+std::string render_extension(const PoolAnalysis& analysis, OutputFormat format) {
+  if (analysis.metareg) {
+    const MetaregResult& f = analysis.metareg->fit;
+    const std::string tests = fmt::format(
+        "QE(df = {}) = {}, p = {}; {}(df = {}) = {}, p = {}\n", f.QE_df, format_fixed(f.QE),
+        format_pvalue(f.QE_pval), f.QM_df2 ? "F" : "QM",
+        f.QM_df2 ? fmt::format("{}, {}", f.QM_df, *f.QM_df2) : std::to_string(f.QM_df), format_fixed(f.QM),
+        format_pvalue(f.QM_pval));
+    switch (format) {
+      case OutputFormat::Csv: return render_csv(coefficients_table(*analysis.metareg, true));
+      case OutputFormat::Markdown:
+        return fmt::format("## Meta-regression (k = {}; method {})\n\n", f.k, to_string(f.method)) + tests + "\n" +
+               render_markdown(coefficients_table(*analysis.metareg, false));
+      case OutputFormat::Latex: return render_latex(coefficients_table(*analysis.metareg, false));
+      default: return render_metareg_text(analysis);
+    }
+  }
+  const SubgroupAnalysis& sg = *analysis.subgroups;
+  const std::string test =
+      sg.groups.size() >= 2
+          ? fmt::format("Test for subgroup differences: Q(df = {}) = {}, p = {}\n", sg.test.df,
+                        format_fixed(sg.test.Q), format_pvalue(sg.test.pval))
+          : std::string();
+  switch (format) {
+    case OutputFormat::Csv: return render_csv(subgroups_table(sg, true));
+    case OutputFormat::Markdown:
+      return "## " + model_title(analysis.pool) + "\n\n" + render_markdown(summary_table(analysis, false)) +
+             "\n### Subgroups by " + sg.column + "\n\n" + render_markdown(subgroups_table(sg, false)) + "\n" +
+             test;
+    case OutputFormat::Latex:
+      return render_latex(summary_table(analysis, false)) + "\n" + render_latex(subgroups_table(sg, false));
+    default: return render_text_summary(analysis) + render_subgroups_text(analysis);
+  }
+}
+
 }  // namespace
 
-std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
-  const PoolResult& p = analysis.pool;
-  switch (format) {
-    case OutputFormat::Csv: return render_csv(summary_table(analysis, true));
-    case OutputFormat::Markdown:
-      return "## " + model_title(p) + "\n\n" + render_markdown(summary_table(analysis, false)) +
-             "\n### Studies\n\n" + render_markdown(studies_table(analysis, false));
-    case OutputFormat::Latex: return render_latex(summary_table(analysis, false)) + "\n" +
-                                     render_latex(studies_table(analysis, false));
-    case OutputFormat::Text: return render_text_summary(analysis);
-    case OutputFormat::Json: break;
-  }
+Json pool_fields_json(const PoolResult& p, const std::optional<Transformed>& transformed,
+                      const std::vector<std::string>& study_names) {
   Json out;
-  out["version"] = version_string();
-  out["model"] = Json{{"measure", std::string(to_string(p.measure))},
-                      {"method", std::string(to_string(p.method))},
-                      {"test", std::string(to_string(p.test))},
-                      {"level", json_level(p.ci_level)},
-                      {"k", p.k}};
-  if (p.requested != p.method) out["model"]["requested_method"] = std::string(to_string(p.requested));
   out["estimate"] = json_number(p.estimate);
   out["se"] = json_number(p.se);
   out["statistic"] = json_number(p.statistic);
@@ -182,8 +202,8 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
   out["tau_ci"] = interval_json(p.tau_ci);
   out["I2_ci"] = interval_json(p.I2_ci);
   out["H2_ci"] = interval_json(p.H2_ci);
-  if (analysis.transformed) {
-    const Transformed& t = *analysis.transformed;
+  if (transformed) {
+    const Transformed& t = *transformed;
     out["transformed"] = Json{{"scale", t.scale},
                               {"estimate", json_number(t.estimate)},
                               {"ci_lb", json_number(t.ci_lb)},
@@ -192,9 +212,9 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
                               {"pi_ub", json_number(t.pi_ub)}};
   }
   auto studies = Json::array();
-  for (std::size_t j = 0; j < p.studies.size() && j < analysis.used.size(); ++j) {
+  for (std::size_t j = 0; j < p.studies.size() && j < study_names.size(); ++j) {
     const StudyFit& s = p.studies[j];
-    studies.push_back(Json{{"study", analysis.input.data.study[analysis.used[j]]},
+    studies.push_back(Json{{"study", study_names[j]},
                            {"yi", json_number(s.yi)},
                            {"vi", json_number(s.vi)},
                            {"ci_lb", json_number(s.ci_lb)},
@@ -203,6 +223,39 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
   }
   out["studies"] = std::move(studies);
   out["warnings"] = p.warnings;
+  return out;
+}
+
+std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
+  // With --mods the heterogeneity fields describe the meta-regression (Q is QE).
+  const PoolResult p = analysis.metareg ? metareg_as_pool(analysis) : analysis.pool;
+  std::vector<std::string> names;
+  for (std::size_t i : analysis.metareg ? analysis.metareg->design.studies : analysis.used) {
+    names.push_back(analysis.input.data.study[i]);
+  }
+  if (format != OutputFormat::Json && (analysis.metareg || analysis.subgroups)) {
+    return render_extension(analysis, format);
+  }
+  switch (format) {
+    case OutputFormat::Csv: return render_csv(summary_table(analysis, true));
+    case OutputFormat::Markdown:
+      return "## " + model_title(p) + "\n\n" + render_markdown(summary_table(analysis, false)) +
+             "\n### Studies\n\n" + render_markdown(studies_table(analysis, false));
+    case OutputFormat::Latex: return render_latex(summary_table(analysis, false)) + "\n" +
+                                     render_latex(studies_table(analysis, false));
+    case OutputFormat::Text: return render_text_summary(analysis);
+    case OutputFormat::Json: break;
+  }
+  Json out;
+  out["version"] = version_string();
+  out["model"] = Json{{"measure", std::string(to_string(p.measure))},
+                      {"method", std::string(to_string(p.method))},
+                      {"test", std::string(to_string(p.test))},
+                      {"level", json_level(p.ci_level)},
+                      {"k", p.k}};
+  if (p.requested != p.method) out["model"]["requested_method"] = std::string(to_string(p.requested));
+  out.update(pool_fields_json(p, analysis.transformed, names));
+  add_extension_json(out, analysis);
   return out.dump(2) + "\n";
 }
 
