@@ -71,27 +71,37 @@ TEST_CASE("bad arguments exit 2 with one message", "[cli][errors]") {
   TempDir dir;
   const auto file = dir.write("ok.csv", "study,events_t,n_t,events_c,n_c\nA,1,10,2,10\nB,3,12,4,11\n");
   const std::string path = "'" + file.string() + "'";
+  // {command, arguments after the file ("" = no file), expected message};
+  // section names must not depend on the temporary path (Catch2 re-runs the
+  // test case once per section and matches sections by name).
   struct Case {
+    std::string command;
     std::string args;
     std::string message;
   };
   const Case cases[] = {
-      {"effects " + path + " --measure XX", "unknown --measure \"XX\""},
-      {"pool " + path + " --method FOO", "unknown --method \"FOO\""},
-      {"pool " + path + " --test w", "unknown --test \"w\""},
-      {"effects " + path + " --level 100", "--level 100 is outside (0, 100)"},
-      {"effects " + path + " --format xml", "unknown --format \"xml\""},
-      {"effects " + path + " --cc-to sometimes", "unknown --cc-to \"sometimes\""},
-      {"effects " + path + " --cc -1", "--cc -1 is invalid"},
-      {"pool " + path + " --measure SMD", "measure SMD does not fit"},
-      {"pool " + path + " --measure RD --method PETO", "--method PETO"},
-      {"effects '" + (dir.path() / "missing.csv").string() + "'", "cannot open the file"},
-      {"frobnicate", "error"},
-      {"effects", "FILE is required"},
+      {"effects", "--measure XX", "unknown --measure \"XX\""},
+      {"pool", "--method FOO", "unknown --method \"FOO\""},
+      {"pool", "--test w", "unknown --test \"w\""},
+      {"effects", "--level 100", "--level 100 is outside (0, 100)"},
+      {"effects", "--format xml", "unknown --format \"xml\""},
+      {"effects", "--cc-to sometimes", "unknown --cc-to \"sometimes\""},
+      {"effects", "--cc -1", "--cc -1 is invalid"},
+      {"pool", "--measure SMD", "measure SMD does not fit"},
+      {"pool", "--measure RD --method PETO", "--method PETO"},
+      {"effects", "MISSING", "cannot open the file"},
+      {"frobnicate", "NOFILE", "error"},
+      {"effects", "NOFILE", "FILE is required"},
   };
   for (const auto& c : cases) {
-    DYNAMIC_SECTION(c.args) {
-      const CliRun run = run_cli(c.args);
+    DYNAMIC_SECTION(c.command << " " << c.args) {
+      std::string line = c.command;
+      if (c.args == "MISSING") {
+        line += " '" + (dir.path() / "missing.csv").string() + "'";
+      } else if (c.args != "NOFILE") {
+        line += " " + path + " " + c.args;
+      }
+      const CliRun run = run_cli(line);
       INFO("stderr: " << run.err);
       CHECK(run.status == 2);
       CHECK(run.out.empty());
@@ -110,7 +120,7 @@ TEST_CASE("input is read from standard input with -", "[cli]") {
   CHECK(run.out.find("\"O\"\"Brien\",0.25,") != std::string::npos);
 }
 
-TEST_CASE("--out writes the file and nothing to standard output", "[cli]") {
+TEST_CASE("an output file given with --out is written whole, nothing on stdout", "[cli]") {
   TempDir dir;
   const auto file = dir.write("in.csv", "study,events,n\nA,3,10\nB,5,20\n");
   const auto out = dir.path() / "effects.csv";
