@@ -42,7 +42,7 @@ metareg_case <- function(file, measure, mods, method, test) {
   X <- model.matrix(f, data = es)
   res <- fit_rma(es, method, test, mods = X[, -1, drop = FALSE])
   coefs <- lapply(seq_along(res$beta), function(j) list(
-    name = colnames(X)[j], estimate = res$beta[j], se = res$se[j], statistic = res$zval[j],
+    name = sub("(Intercept)", "intrcpt", colnames(X)[j], fixed = TRUE), estimate = res$beta[j], se = res$se[j], statistic = res$zval[j],
     pval = res$pval[j], ci_lb = res$ci.lb[j], ci_ub = res$ci.ub[j]))
   out <- list(
     args = sprintf("pool %s --measure %s --method %s --test %s --mods %s --format json", file, measure, method,
@@ -163,3 +163,28 @@ write_json(c(meta, list(cases = metareg)), "tests/golden/metareg/metareg_cases.j
 write_json(c(meta, list(cases = subgroup)), "tests/golden/metareg/subgroup_cases.json", digits = NA,
            auto_unbox = TRUE, na = "null", null = "null", pretty = TRUE)
 cat(sprintf("%d meta-regression and %d subgroup cases written\n", length(metareg), length(subgroup)))
+
+# Exact permutation tests (permutest(exact = TRUE)): deterministic, so
+# metapool's exact test must give the same p-values.
+perm_case <- function(file, measure, mods, method, test, rows = NULL) {
+  d <- read_data(file)
+  if (!is.null(rows)) d <- d[rows, ]
+  es <- effects(d, measure)
+  f <- as.formula(paste("~", paste(mods, collapse = " + ")))
+  X <- model.matrix(f, data = es)
+  res <- fit_rma(es, method, test, mods = X[, -1, drop = FALSE])
+  pt <- permutest(res, exact = TRUE, progbar = FALSE, control = list(tol = 1e-12))
+  list(file = file, measure = measure, mods = mods, method = method, test = test,
+       iterations = pt$exact.iter, pval = unname(pt$pval), QM_pval = pt$QMp,
+       observed_pval = unname(res$pval), observed_QM_pval = res$QMp)
+}
+bcg7 <- "tests/golden/metareg/bcg_first7.csv"
+write.csv(read_data(bcg)[1:7, ], bcg7, row.names = FALSE)
+perm <- list(
+  perm_case(gen, "GEN", "setting", "REML", "z"),
+  perm_case(gen, "GEN", "setting", "DL", "knha"),
+  perm_case(bcg7, "RR", "ablat", "REML", "z"),
+  perm_case(bcg7, "RR", "ablat", "EE", "z"))
+write_json(c(meta, list(cases = perm)), "tests/golden/metareg/permutation_cases.json", digits = NA,
+           auto_unbox = TRUE, na = "null", null = "null", pretty = TRUE)
+cat(sprintf("%d exact permutation cases written\n", length(perm)))
