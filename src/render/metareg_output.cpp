@@ -13,11 +13,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json interval_json(const std::optional<Interval>& interval) {
-  if (!interval) return nullptr;
-  return Json::array({json_number(interval->lb), json_number(interval->ub)});
-}
-
 // metafor's "p-val = 0.0019" / "p-val < .0001".
 std::string pval_phrase(double p) {
   if (std::isnan(p)) return "p-val = NA";
