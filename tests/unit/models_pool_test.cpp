@@ -73,7 +73,7 @@ TEST_CASE("k = 1: tau2 = 0, Q df 0, test forced to z, no tau2 CI (metafor)", "[m
   METAPOOL_CHECK_NEAR("pi = ci", r.pi->lb, r.ci_lb, kTolModel);
 }
 
-TEST_CASE("Identical effects: tau2 = 0 and the tau2 CI is the empty set [0, 0]", "[models]") {
+TEST_CASE("Identical effects: tau2 = 0 and the tau2 CI is the empty set (0 to 0)", "[models]") {
   PoolOptions o;
   o.method = Method::PM;
   const auto r = metapool::fit_uni(EffectData{{0.2, 0.2, 0.2}, {0.01, 0.02, 0.03}}, o);
