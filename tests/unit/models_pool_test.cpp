@@ -121,7 +121,7 @@ TEST_CASE("Invalid input and NaN give a failed result with a message, never a th
   CHECK(has_warning(metapool::fit_mh(metapool::BinaryCounts{{1}, {10}, {2}, {10}}, o), "measure must be OR, RR or RD"));
 }
 
-TEST_CASE("MH with no events in one arm anywhere is undefined; knha falls back to z", "[models]") {
+TEST_CASE("MH with no events in one arm anywhere is undefined, and knha falls back to z", "[models]") {
   PoolOptions o;
   o.measure = metapool::Measure::OR;
   o.test = metapool::TestType::KNHA;
