@@ -63,7 +63,7 @@ TEST_CASE("metareg permutation: the exact test reproduces metafor permutest(exac
   }
 }
 
-TEST_CASE("metareg permutation: the approximate test is deterministic per seed and p is in (0, 1]",
+TEST_CASE("metareg permutation: the approximate test is deterministic per seed and 0 < p <= 1",
           "[metareg][permutation]") {
   metapool::PermutationOptions perm;
   perm.iterations = 200;
