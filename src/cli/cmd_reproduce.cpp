@@ -44,8 +44,8 @@ Expected<ArmInput> convert_arm(const ArmArgs& args, const std::string& suffix, s
                                   percent_name, events_name.name));
   }
   if (!args.n) {
-    return make_error(fmt::format("{} is required: the number of patients the {} refers to", n_name.name,
-                                  args.percent ? "percentage" : "events"));
+    return make_error(fmt::format("{} is required: the number of patients the {} to", n_name.name,
+                                  args.percent ? "percentage refers" : "events refer"));
   }
   if (!args.events && !args.percent) {
     return make_error(fmt::format("give {} or {} with {}", percent_name, events_name.name, n_name.name));
