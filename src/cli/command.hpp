@@ -30,6 +30,8 @@ class Command {
 std::unique_ptr<Command> make_effects_command();
 std::unique_ptr<Command> make_pool_command();
 std::unique_ptr<Command> make_reproduce_command();
+std::unique_ptr<Command> make_sensitivity_command();
+std::unique_ptr<Command> make_bias_command();
 
 // Options shared by the analysis commands, as typed; converted and checked
 // after parsing so every bad value gets our message and exit status 2.

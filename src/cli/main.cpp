@@ -23,6 +23,8 @@ int run(int argc, char** argv) {
   commands.push_back(cli::make_effects_command());
   commands.push_back(cli::make_pool_command());
   commands.push_back(cli::make_reproduce_command());
+  commands.push_back(cli::make_sensitivity_command());
+  commands.push_back(cli::make_bias_command());
   std::vector<std::pair<CLI::App*, cli::Command*>> attached;
   for (auto& command : commands) attached.emplace_back(command->attach(app), command.get());
 
