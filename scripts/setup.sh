@@ -6,7 +6,8 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config ccache
-  libeigen3-dev libboost-math-dev libfccp-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev)
+  libeigen3-dev libboost-math-dev libfccp-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
+  clang libclang-rt-14-dev)
 if [[ "${1:-}" == "--golden" ]]; then
   packages+=(r-base-core r-cran-metafor r-cran-metadat r-cran-jsonlite)
 fi

@@ -27,6 +27,9 @@ class Command {
   virtual int run() = 0;
 };
 
+// The whole CLI: argv in, exit status out (defined in main.cpp).
+int run_app(int argc, char** argv);
+
 std::unique_ptr<Command> make_effects_command();
 std::unique_ptr<Command> make_pool_command();
 std::unique_ptr<Command> make_reproduce_command();

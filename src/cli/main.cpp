@@ -10,11 +10,11 @@
 
 #include "cli/command.hpp"
 
-namespace {
+namespace metapool::cli {
 
-using namespace metapool;
-
-int run(int argc, char** argv) {
+// The whole command line, parse to exit status; main() adds only the last
+// line of defence. Exposed (not static) for the command-line fuzz target.
+int run_app(int argc, char** argv) {
   CLI::App app{"metapool: meta-analysis of clinical-trial outcomes, numerically faithful to metafor"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_string());
@@ -46,11 +46,12 @@ int run(int argc, char** argv) {
   return cli::kExitBadInput;
 }
 
-}  // namespace
+}  // namespace metapool::cli
 
+#ifndef METAPOOL_NO_MAIN
 int main(int argc, char** argv) {
   try {
-    return run(argc, argv);
+    return metapool::cli::run_app(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "metapool: internal error: " << e.what() << '\n';
     return metapool::cli::kExitInternal;
@@ -59,3 +60,4 @@ int main(int argc, char** argv) {
     return metapool::cli::kExitInternal;
   }
 }
+#endif
