@@ -9,6 +9,59 @@
 
 namespace metapool {
 
+namespace {
+
+// A convention given explicitly for an analysis it cannot apply to.
+std::optional<Diagnostic> validate_conventions(const AnalysisOptions& o, Measure measure) {
+  if (o.mh_cc && o.method != Method::MH) {
+    return make_error(fmt::format("--mh-cc {} corrects the counts of the Mantel-Haenszel estimate; it needs --method MH "
+                                  "(got {})",
+                                  to_string(*o.mh_cc), to_string(o.method)));
+  }
+  if (o.mh_cc_add) {
+    if (!(std::isfinite(*o.mh_cc_add) && *o.mh_cc_add >= 0)) {
+      return make_error(fmt::format("--mh-cc-add {} is invalid; expected a finite number >= 0", *o.mh_cc_add));
+    }
+    if (!o.mh_cc || *o.mh_cc == CcTo::None) {
+      return make_error("--mh-cc-add needs --mh-cc only0, all or if0all (the MH estimate is uncorrected by default)");
+    }
+  }
+  if (o.pft_scale && measure != Measure::PFT) {
+    return make_error(fmt::format("--pft-scale applies to --measure PFT (got {})", to_string(measure)));
+  }
+  if (o.pft_scale == PftScale::Full && o.subgroup) {
+    return make_error("--pft-scale full cannot be combined with --subgroup (subgroup back-transformations assume "
+                      "metafor's halved PFT)");
+  }
+  if (o.smd_vtype && measure != Measure::SMD) {
+    return make_error(fmt::format("--smd-vtype applies to --measure SMD (got {})", to_string(measure)));
+  }
+  if (!o.mods.empty() && (o.i2 == I2Definition::Higgins || o.pi_df)) {
+    return make_error(fmt::format("--{} cannot be combined with --mods (a meta-regression reports metafor's residual "
+                                  "I^2 and no prediction interval)",
+                                  o.pi_df ? "pi-df" : "i2 higgins"));
+  }
+  if (o.subgroup && o.subgroup_tau2 == SubgroupTau2::Common && (o.i2 == I2Definition::Higgins || o.pi_df)) {
+    return make_error(fmt::format("--{} cannot be combined with --subgroup-tau2 common (its subgroup models use "
+                                  "metafor's I^2 and prediction interval)",
+                                  o.pi_df ? "pi-df" : "i2 higgins"));
+  }
+  return std::nullopt;
+}
+
+ConventionsUsed effect_conventions(const EffectSizes& es, DataShape shape) {
+  ConventionsUsed used;
+  if (shape == DataShape::TwoArmBinary || shape == DataShape::Proportion) {
+    used.cc = es.cc;
+    used.cc_to = es.cc_to;
+  }
+  if (es.measure == Measure::PFT) used.pft_scale = es.pft_scale;
+  if (es.measure == Measure::SMD) used.smd_vtype = es.smd_vtype;
+  return used;
+}
+
+}  // namespace
+
 std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measure) {
   if (!(options.ci_level > 0 && options.ci_level < 1)) {
     return make_error(fmt::format("--level {} is outside (0, 100); expected a confidence level "
@@ -46,7 +99,7 @@ std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measu
                                     to_string(fallback)));
     }
   }
-  return std::nullopt;
+  return validate_conventions(options, measure);
 }
 
 Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options) {
@@ -57,10 +110,13 @@ Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions&
   effect_options.cc = options.cc;
   effect_options.cc_to = options.cc_to;
   effect_options.ci_level = options.ci_level;
+  effect_options.pft_scale = options.pft_scale.value_or(PftScale::Half);
+  effect_options.smd_vtype = options.smd_vtype.value_or(SmdVtype::LS);
   if (auto problem = validate(options, effect_options.measure)) return *problem;
   auto effects = compute_effects(*data, effect_options);
   if (!effects) return effects.error();
-  return EffectsAnalysis{std::move(data).value(), std::move(effects).value()};
+  ConventionsUsed used = effect_conventions(*effects, data->shape);
+  return EffectsAnalysis{std::move(data).value(), std::move(effects).value(), used};
 }
 
 Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options) {
@@ -79,6 +135,10 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
   pool_options.fallback = options.fallback;
   pool_options.cc = options.cc.value_or(default_cc(es.measure));
   pool_options.cc_to = options.cc_to;
+  pool_options.i2 = options.i2.value_or(I2Definition::Metafor);
+  pool_options.pi_df = options.pi_df.value_or(PiDf::Auto);
+  if (options.mh_cc) pool_options.mh_cc.to = *options.mh_cc;
+  if (options.mh_cc_add) pool_options.mh_cc.add = *options.mh_cc_add;
 
   std::vector<std::string> dropped;
   const bool counts_model = options.method == Method::MH || options.method == Method::PETO;
@@ -128,7 +188,7 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
     const PoolResult& p = analysis.pool;
     const double pi_lb = p.pi ? p.pi->lb : p.ci_lb;
     const double pi_ub = p.pi ? p.pi->ub : p.ci_ub;
-    const auto bt = [&](double v) { return back_transform(scale_measure, v, hm_n); };
+    const auto bt = [&](double v) { return back_transform(scale_measure, v, hm_n, es.pft_scale); };
     analysis.transformed =
         Transformed{*scale, bt(p.estimate), bt(p.ci_lb), bt(p.ci_ub), bt(pi_lb), bt(pi_ub)};
   }
@@ -147,6 +207,15 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
     auto metareg = analyse_metareg(data, es, analysis.used, options.mods, metareg_options, options.permutation);
     if (!metareg) return metareg.error();
     analysis.metareg = std::move(metareg).value();
+  }
+
+  ConventionsUsed& used = analysis.conventions;
+  used = analysis.input.conventions;
+  used.i2 = pool_options.i2;
+  if (!analysis.metareg) used.pi_df = analysis.pool.pi_df;
+  if (options.method == Method::MH) {
+    used.mh_cc = pool_options.mh_cc.to;
+    if (pool_options.mh_cc.to != CcTo::None) used.mh_cc_add = pool_options.mh_cc.add;
   }
   return analysis;
 }

@@ -9,6 +9,7 @@
 #include "analysis/moderators.hpp"
 #include "analysis/subgroups.hpp"
 #include "analysis/transform.hpp"
+#include "core/conventions.hpp"
 #include "core/expected.hpp"
 #include "core/study_data.hpp"
 #include "effects/escalc.hpp"
@@ -31,6 +32,15 @@ struct AnalysisOptions {
   // pool --mods a,b [--permutations N --seed S] (analysis/moderators.hpp)
   std::vector<std::string> mods;
   std::optional<PermutationOptions> permutation;
+  // Conventions on which tools disagree (core/conventions.hpp). nullopt =
+  // not given: metafor's default. A value given for an analysis it cannot
+  // apply to (e.g. --smd-vtype with --measure MD) is an error.
+  std::optional<I2Definition> i2;
+  std::optional<PiDf> pi_df;
+  std::optional<CcTo> mh_cc;        // --mh-cc (MH only)
+  std::optional<double> mh_cc_add;  // --mh-cc-add (needs --mh-cc other than none)
+  std::optional<PftScale> pft_scale;
+  std::optional<SmdVtype> smd_vtype;
 };
 
 // Checks the options against each other (e.g. MH needs OR, RR or RD).
@@ -39,6 +49,7 @@ std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measu
 struct EffectsAnalysis {
   StudyData data;
   EffectSizes effects;
+  ConventionsUsed conventions;  // the per-study ones (cc, cc_to, pft_scale, smd_vtype)
 };
 
 struct PoolAnalysis {
@@ -48,6 +59,7 @@ struct PoolAnalysis {
   std::optional<Transformed> transformed;
   std::optional<SubgroupAnalysis> subgroups;  // with options.subgroup
   std::optional<MetaregAnalysis> metareg;     // with options.mods
+  ConventionsUsed conventions;                // all that apply to this analysis
 };
 
 Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options);

@@ -36,7 +36,7 @@ std::optional<std::string> natural_scale(Measure measure) {
   }
 }
 
-double back_transform(Measure measure, double value, double harmonic_mean_n) {
+double back_transform(Measure measure, double value, double harmonic_mean_n, PftScale pft_scale) {
   switch (measure) {
     case Measure::OR: case Measure::PETO: case Measure::RR: case Measure::ROM: case Measure::PLN:
       return std::exp(value);
@@ -45,7 +45,8 @@ double back_transform(Measure measure, double value, double harmonic_mean_n) {
       const double clamped = std::fmin(std::fmax(value, 0.0), M_PI / 2);
       return std::sin(clamped) * std::sin(clamped);
     }
-    case Measure::PFT: return inverse_pft(value, harmonic_mean_n);
+    case Measure::PFT:
+      return inverse_pft(pft_scale == PftScale::Full ? value / 2 : value, harmonic_mean_n);
     case Measure::ZCOR: return std::tanh(value);
     default: return value;
   }

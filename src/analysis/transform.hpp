@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/conventions.hpp"
 #include "core/types.hpp"
 
 namespace metapool {
@@ -22,7 +23,10 @@ std::optional<std::string> natural_scale(Measure measure);
 // Back-transforms one value. For PFT, `harmonic_mean_n` is the harmonic mean
 // of the studies' n (Miller 1978 inversion of the Freeman-Tukey transform,
 // clamped to [0, 1] as metafor's transf.ipft.hm).
-double back_transform(Measure measure, double value, double harmonic_mean_n);
+// `pft_scale` says whether a PFT value is metafor's halved transform or the
+// full (unhalved) one of --pft-scale full, which is halved before inversion.
+double back_transform(Measure measure, double value, double harmonic_mean_n,
+                      PftScale pft_scale = PftScale::Half);
 
 // Harmonic mean of the sample sizes (for PFT).
 double harmonic_mean(const std::vector<double>& n);

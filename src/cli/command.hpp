@@ -48,10 +48,15 @@ struct CommonArgs {
   std::string cc_to = "only0";
   std::string format = "text";
   std::string out;
+  // Conventions (core/conventions.hpp); empty/nullopt = not given.
+  std::string pft_scale, smd_vtype;          // effects and pool
+  std::string i2, pi_df, mh_cc;              // pool
+  std::optional<double> mh_cc_add;           // pool
 };
 
-// Adds FILE, --measure, --cc, --cc-to, --level, --format, --out; with
-// `pooling` also --method and --test.
+// Adds FILE, --measure, --cc, --cc-to, --level, --format, --out, --pft-scale,
+// --smd-vtype; with `pooling` also --method, --test, --i2, --pi-df, --mh-cc,
+// --mh-cc-add.
 void add_common_options(CLI::App& cmd, CommonArgs& args, bool pooling);
 
 struct ParsedArgs {

@@ -16,7 +16,22 @@ void add_common_options(CLI::App& cmd, CommonArgs& args, bool pooling) {
   cmd.add_option("--level", args.level, "confidence level in percent (default 95)");
   cmd.add_option("--format", args.format, "output format: text | json | csv | md | latex");
   cmd.add_option("--out", args.out, "write to this file instead of standard output");
+  cmd.add_option("--pft-scale", args.pft_scale,
+                 "PFT only: half (default, metafor and meta: halved Freeman-Tukey) | full (Miller 1978: unhalved, "
+                 "vi = 1/(n + 1/2))");
+  cmd.add_option("--smd-vtype", args.smd_vtype,
+                 "SMD only: sampling variance of Hedges' g, metafor's vtype: LS (default) | UB | LS2 | AV");
   if (pooling) {
+    cmd.add_option("--i2", args.i2,
+                   "I^2/H^2 of random-effects models: metafor (default: tau^2/(tau^2 + s^2), Q-profile CI) | "
+                   "higgins ((Q - df)/Q as RevMan and meta, test-based CI)");
+    cmd.add_option("--pi-df", args.pi_df,
+                   "prediction interval distribution: auto (default, metafor: z for --test z, t(k-1) for t/knha) | "
+                   "z | k-1 | k-2 (t with k-2 df: Higgins et al. 2009, Cochrane Handbook, meta)");
+    cmd.add_option("--mh-cc", args.mh_cc,
+                   "--method MH: continuity correction of the counts in the MH estimate itself: none (default, "
+                   "metafor) | only0 (RevMan, meta) | all | if0all");
+    cmd.add_option("--mh-cc-add", args.mh_cc_add, "amount added by --mh-cc (default 0.5)");
     cmd.add_option("--method", args.method,
                    "pooling method: " + method_codes() +
                        "; a list such as REML,DL gives fallbacks tried in order when an iterative "
@@ -70,6 +85,36 @@ Expected<ParsedArgs> convert(const CommonArgs& args) {
                                   args.cc_to));
   }
   o.cc_to = *cc_to;
+  if (!args.pft_scale.empty()) {
+    o.pft_scale = parse_pft_scale(args.pft_scale);
+    if (!o.pft_scale) {
+      return make_error(fmt::format("unknown --pft-scale \"{}\"; expected half or full", args.pft_scale));
+    }
+  }
+  if (!args.smd_vtype.empty()) {
+    o.smd_vtype = parse_smd_vtype(args.smd_vtype);
+    if (!o.smd_vtype) {
+      return make_error(fmt::format("unknown --smd-vtype \"{}\"; expected LS, UB, LS2 or AV", args.smd_vtype));
+    }
+  }
+  if (!args.i2.empty()) {
+    o.i2 = parse_i2_definition(args.i2);
+    if (!o.i2) return make_error(fmt::format("unknown --i2 \"{}\"; expected metafor or higgins", args.i2));
+  }
+  if (!args.pi_df.empty()) {
+    const auto pi_df = parse_pi_df(args.pi_df);
+    if (!pi_df) {
+      return make_error(fmt::format("unknown --pi-df \"{}\"; expected auto, z, k-1 or k-2", args.pi_df));
+    }
+    if (*pi_df != PiDf::Auto) o.pi_df = *pi_df;
+  }
+  if (!args.mh_cc.empty()) {
+    o.mh_cc = parse_cc_to(args.mh_cc);
+    if (!o.mh_cc) {
+      return make_error(fmt::format("unknown --mh-cc \"{}\"; expected none, only0, all or if0all", args.mh_cc));
+    }
+  }
+  o.mh_cc_add = args.mh_cc_add;
   const auto format = parse_format(args.format);
   if (!format) {
     return make_error(fmt::format(

@@ -28,6 +28,32 @@ EffectValue smd_hedges_g(const ArmSummaries& a) {
   return {g, 1 / a.n_t + 1 / a.n_c + g * g / (2 * (a.n_t + a.n_c))};
 }
 
+// Unbiased estimate of the variance of g (Hedges 1983, eq. 9; metafor 3.8
+// vtype = "UB"): 1/n_t + 1/n_c + (1 - (m - 2)/(m c(m)^2)) g^2.
+EffectValue smd_hedges_g_ub(const ArmSummaries& a) {
+  const double m = a.n_t + a.n_c - 2;
+  const double c = hedges_correction(m);
+  const double g = smd_hedges_g(a).yi;
+  return {g, 1 / a.n_t + 1 / a.n_c + (1 - (m - 2) / (m * c * c)) * g * g};
+}
+
+// Borenstein (2009, eq. 12.17; metafor 3.8 vtype = "LS2"): the large-sample
+// variance of the uncorrected d = g / c(m), times c(m)^2.
+EffectValue smd_hedges_g_ls2(const ArmSummaries& a) {
+  const double m = a.n_t + a.n_c - 2;
+  const double c = hedges_correction(m);
+  const double g = smd_hedges_g(a).yi;
+  const double d = g / c;
+  return {g, c * c * (1 / a.n_t + 1 / a.n_c + d * d / (2 * (a.n_t + a.n_c)))};
+}
+
+// metafor 3.8 vtype = "AV": the large-sample variance with g replaced by
+// `mean_g`, the (n_t + n_c)-weighted mean of g over all studies.
+EffectValue smd_hedges_g_av(const ArmSummaries& a, double mean_g) {
+  const double g = smd_hedges_g(a).yi;
+  return {g, 1 / a.n_t + 1 / a.n_c + mean_g * mean_g / (2 * (a.n_t + a.n_c))};
+}
+
 // Log ratio of means log(mean_t / mean_c) (Hedges, Gurevitch & Curtis 1999);
 // variance sd_t^2/(n_t mean_t^2) + sd_c^2/(n_c mean_c^2).
 EffectValue log_ratio_of_means(const ArmSummaries& a) {

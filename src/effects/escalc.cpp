@@ -1,7 +1,7 @@
 // compute_effects: validate the data for the measure, apply metafor's
 // continuity correction, evaluate the measure's formula per study and add the
 // per-study Wald interval. Mirrors metafor 3.8 `escalc` (add = 1/2,
-// to = "only0", vtype = "LS") and `summary.escalc` (ci.lb, ci.ub).
+// to = "only0", vtype = "LS" by default) and `summary.escalc` (ci.lb, ci.ub).
 #include "effects/escalc.hpp"
 
 #include <cmath>
@@ -160,21 +160,30 @@ EffectValue binary_effect(Measure measure, const Cells2x2& c) {
   }
 }
 
-EffectValue proportion_effect(Measure measure, double xi, double ni) {
+EffectValue proportion_effect(Measure measure, double xi, double ni, PftScale pft_scale) {
   switch (measure) {
     case Measure::PR: return effects::raw_proportion(xi, ni);
     case Measure::PLO: return effects::logit_proportion(xi, ni);
     case Measure::PAS: return effects::arcsine_proportion(xi, ni);
-    case Measure::PFT: return effects::freeman_tukey_half(xi, ni);
+    case Measure::PFT:
+      return pft_scale == PftScale::Full ? effects::freeman_tukey_full(xi, ni) : effects::freeman_tukey_half(xi, ni);
     case Measure::PLN: return effects::log_proportion(xi, ni);
     default: return {kNaN, kNaN};
   }
 }
 
-EffectValue continuous_effect(Measure measure, const effects::ArmSummaries& a) {
+// `mean_g` is only used by SMD with vtype AV.
+EffectValue continuous_effect(Measure measure, const effects::ArmSummaries& a, SmdVtype vtype, double mean_g) {
   switch (measure) {
     case Measure::MD: return effects::mean_difference(a);
-    case Measure::SMD: return effects::smd_hedges_g(a);
+    case Measure::SMD:
+      switch (vtype) {
+        case SmdVtype::UB: return effects::smd_hedges_g_ub(a);
+        case SmdVtype::LS2: return effects::smd_hedges_g_ls2(a);
+        case SmdVtype::AV: return effects::smd_hedges_g_av(a, mean_g);
+        case SmdVtype::LS: break;
+      }
+      return effects::smd_hedges_g(a);
     case Measure::ROM: return effects::log_ratio_of_means(a);
     default: return {kNaN, kNaN};
   }
@@ -209,17 +218,33 @@ void compute_proportion(const StudyData& data, EffectSizes& out) {
   out.cc_applied = correction_targets(k, out.cc_to, out.cc, has_zero);
   for (std::size_t i = 0; i < k; ++i) {
     const double add = out.cc_applied[i] ? out.cc : 0.0;
-    const EffectValue v = proportion_effect(out.measure, events[i] + add, n[i] + 2 * add);
+    const EffectValue v = proportion_effect(out.measure, events[i] + add, n[i] + 2 * add, out.pft_scale);
     out.yi[i] = v.yi;
     out.vi[i] = v.vi;
   }
 }
 
 void compute_continuous(const StudyData& data, EffectSizes& out) {
+  const auto arms = [&data](std::size_t i) {
+    return effects::ArmSummaries{data[Role::MeanT][i], data[Role::SdT][i], data[Role::NT][i],
+                                 data[Role::MeanC][i], data[Role::SdC][i], data[Role::NC][i]};
+  };
+  // vtype AV: the sample-size weighted mean of g over the studies with a
+  // finite g (metafor: .wmean(yi, ni, na.rm = TRUE), ni = n_t + n_c).
+  double mean_g = kNaN;
+  if (out.measure == Measure::SMD && out.smd_vtype == SmdVtype::AV) {
+    double sum_ng = 0, sum_n = 0;
+    for (std::size_t i = 0; i < data.k(); ++i) {
+      const effects::ArmSummaries a = arms(i);
+      const double g = effects::smd_hedges_g(a).yi;
+      if (!std::isfinite(g)) continue;
+      sum_ng += (a.n_t + a.n_c) * g;
+      sum_n += a.n_t + a.n_c;
+    }
+    mean_g = sum_ng / sum_n;
+  }
   for (std::size_t i = 0; i < data.k(); ++i) {
-    const effects::ArmSummaries a{data[Role::MeanT][i], data[Role::SdT][i], data[Role::NT][i],
-                                  data[Role::MeanC][i], data[Role::SdC][i], data[Role::NC][i]};
-    const EffectValue v = continuous_effect(out.measure, a);
+    const EffectValue v = continuous_effect(out.measure, arms(i), out.smd_vtype, mean_g);
     out.yi[i] = v.yi;
     out.vi[i] = v.vi;
   }
@@ -262,6 +287,8 @@ Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions
   EffectSizes out;
   out.measure = options.measure;
   out.ci_level = options.ci_level;
+  out.pft_scale = options.pft_scale;
+  out.smd_vtype = options.smd_vtype;
   const bool takes_cc = data.shape == DataShape::TwoArmBinary || data.shape == DataShape::Proportion;
   out.cc = takes_cc ? options.cc.value_or(default_cc(options.measure)) : 0.0;
   out.cc_to = takes_cc ? options.cc_to : CcTo::Only0;

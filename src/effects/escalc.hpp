@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/conventions.hpp"
 #include "core/expected.hpp"
 #include "core/study_data.hpp"
 #include "core/types.hpp"
@@ -20,6 +21,8 @@ struct EffectOptions {
   std::optional<double> cc;
   CcTo cc_to = CcTo::Only0;  // metafor `to`
   double ci_level = 0.95;    // per-study Wald CI level (0.95, never 95)
+  PftScale pft_scale = PftScale::Half;  // PFT only (core/conventions.hpp)
+  SmdVtype smd_vtype = SmdVtype::LS;    // SMD only: metafor escalc `vtype`
 };
 
 struct EffectSizes {
@@ -30,6 +33,9 @@ struct EffectSizes {
   // take none).
   double cc = 0.0;
   CcTo cc_to = CcTo::Only0;
+  // The conventions used (recorded for provenance; they matter for PFT and SMD).
+  PftScale pft_scale = PftScale::Half;
+  SmdVtype smd_vtype = SmdVtype::LS;
   // One entry per study, in input order. yi/vi/sei/ci are NaN for a study
   // that cannot be computed; `note` then says why (e.g. "double-zero study:
   // log odds ratio undefined without continuity correction").

@@ -29,7 +29,8 @@ EffectValue peto_log_or(const Cells2x2& c);      // PETO
 EffectValue raw_proportion(double xi, double ni);         // PR
 EffectValue logit_proportion(double xi, double ni);       // PLO
 EffectValue arcsine_proportion(double xi, double ni);     // PAS
-EffectValue freeman_tukey_half(double xi, double ni);     // PFT
+EffectValue freeman_tukey_half(double xi, double ni);     // PFT (metafor)
+EffectValue freeman_tukey_full(double xi, double ni);     // PFT, --pft-scale full
 EffectValue log_proportion(double xi, double ni);         // PLN
 
 // Two-arm continuous: means, standard deviations and sizes of both arms.
@@ -38,7 +39,13 @@ struct ArmSummaries {
 };
 
 EffectValue mean_difference(const ArmSummaries& a);       // MD
-EffectValue smd_hedges_g(const ArmSummaries& a);          // SMD
+EffectValue smd_hedges_g(const ArmSummaries& a);          // SMD (vtype LS)
+// Hedges' g with the other sampling variances of metafor's escalc `vtype`
+// (core/conventions.hpp SmdVtype): UB, LS2, and AV given `mean_g`, the
+// (n_t + n_c)-weighted mean of g over the studies (ignored otherwise).
+EffectValue smd_hedges_g_ub(const ArmSummaries& a);
+EffectValue smd_hedges_g_ls2(const ArmSummaries& a);
+EffectValue smd_hedges_g_av(const ArmSummaries& a, double mean_g);
 EffectValue log_ratio_of_means(const ArmSummaries& a);    // ROM
 // Hedges' exact small-sample correction c(m) = Gamma(m/2) /
 // (sqrt(m/2) Gamma((m-1)/2)), computed with lgamma (finite for any m > 1).

@@ -30,6 +30,13 @@ EffectValue freeman_tukey_half(double xi, double ni) {
           1 / (4 * ni + 2)};
 }
 
+// Freeman-Tukey double arcsine without halving (Freeman & Tukey 1950;
+// Miller 1978): asin(sqrt(x/(n+1))) + asin(sqrt((x+1)/(n+1))); variance
+// 1/(n + 1/2), i.e. twice the halved value and four times its variance.
+EffectValue freeman_tukey_full(double xi, double ni) {
+  return {std::asin(std::sqrt(xi / (ni + 1))) + std::asin(std::sqrt((xi + 1) / (ni + 1))), 1 / (ni + 0.5)};
+}
+
 // Log proportion log(x/n); variance 1/x - 1/n.
 EffectValue log_proportion(double xi, double ni) {
   return {std::log(xi / ni), 1 / xi - 1 / ni};

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "models/conventions_stats.hpp"
 #include "models/pool.hpp"
 #include "stats/distributions.hpp"
 
@@ -97,6 +98,30 @@ std::string check_counts(const BinaryCounts& n, const char* fn) {
   return "";
 }
 
+// The counts entering the MH estimate: rma.mh's second `add`/`to` (metafor
+// 3.8-1: to = "none" unless given; "only0" adds to every cell of a table with
+// a zero cell, "if0all" to all tables if any has one, "all" to all tables).
+BinaryCounts mh_corrected(const BinaryCounts& n, const MhCorrection& cc) {
+  if (cc.to == CcTo::None || cc.add == 0) return n;
+  const std::size_t k = n.k();
+  std::vector<bool> zero(k, false);
+  bool any_zero = false;
+  for (std::size_t i = 0; i < k; ++i) {
+    zero[i] = n.ai[i] == 0 || n.ci[i] == 0 || n.n1i[i] - n.ai[i] == 0 || n.n2i[i] - n.ci[i] == 0;
+    any_zero = any_zero || zero[i];
+  }
+  BinaryCounts out = n;
+  for (std::size_t i = 0; i < k; ++i) {
+    const bool add = cc.to == CcTo::All || (cc.to == CcTo::Only0 && zero[i]) || (cc.to == CcTo::If0All && any_zero);
+    if (!add) continue;
+    out.ai[i] += cc.add;
+    out.ci[i] += cc.add;
+    out.n1i[i] += 2 * cc.add;
+    out.n2i[i] += 2 * cc.add;
+  }
+  return out;
+}
+
 PoolResult base_result(const BinaryCounts& n, const PoolOptions& o, Method method, Measure measure) {
   PoolResult r;
   r.measure = measure;
@@ -112,7 +137,8 @@ PoolResult base_result(const BinaryCounts& n, const PoolOptions& o, Method metho
   return r;
 }
 
-// z test, CI, and the prediction interval (= the CI for common-effect models).
+// z test and CI (the prediction interval is set by set_prediction_interval:
+// the CI for common-effect models under metafor's convention).
 void finish_estimate(PoolResult& r, double estimate, double se) {
   r.estimate = estimate;
   r.se = se;
@@ -121,7 +147,6 @@ void finish_estimate(PoolResult& r, double estimate, double se) {
   const double crit = stats::qnorm(1.0 - (1.0 - r.ci_level) / 2.0);
   r.ci_lb = estimate - crit * se;
   r.ci_ub = estimate + crit * se;
-  r.pi = Interval{r.ci_lb, r.ci_ub};
 }
 
 // I2 = max(0, (Q - df)/Q), H2 = Q/df; for df = 0: Q = 0, p = 1, I2 = 0, H2 = 1.
@@ -160,18 +185,19 @@ void fill_studies(PoolResult& r, const PerStudy& ps, const std::vector<double>& 
 
 }  // namespace
 
-PoolResult fit_mh(const BinaryCounts& counts, const PoolOptions& options) {
-  PoolResult r = base_result(counts, options, Method::MH, options.measure);
+PoolResult fit_mh(const BinaryCounts& input, const PoolOptions& options) {
+  PoolResult r = base_result(input, options, Method::MH, options.measure);
   if (options.measure != Measure::OR && options.measure != Measure::RR && options.measure != Measure::RD) {
     r.converged = false;
     r.warnings.push_back(fmt::format("fit_mh: measure must be OR, RR or RD (got {})", to_string(options.measure)));
     return r;
   }
-  if (const std::string err = check_counts(counts, "fit_mh"); !err.empty()) {
+  if (const std::string err = check_counts(input, "fit_mh"); !err.empty()) {
     r.converged = false;
     r.warnings.push_back(err);
     return r;
   }
+  const BinaryCounts counts = mh_corrected(input, options.mh_cc);
   const std::size_t k = counts.k();
   std::vector<double> weights(k);
   double estimate = kNaN, var = kNaN;
@@ -227,12 +253,14 @@ PoolResult fit_mh(const BinaryCounts& counts, const PoolOptions& options) {
     var = kNaN;
   }
   finish_estimate(r, estimate, std::sqrt(var));
-  const PerStudy ps = per_study(counts, options.measure, options.cc, options.cc_to);
+  set_prediction_interval(r, options.pi_df, TestType::Z, 0.0);
+  const PerStudy ps = per_study(input, options.measure, options.cc, options.cc_to);
   double q = 0;
   for (std::size_t i = 0; i < k; ++i) {
     if (!std::isnan(ps.yi[i])) q += (ps.yi[i] - estimate) * (ps.yi[i] - estimate) / ps.vi[i];
   }
   set_heterogeneity(r, q, ps.k_yi);
+  apply_i2_definition(r, options.i2);
   fill_studies(r, ps, weights);
   return r;
 }
@@ -267,8 +295,10 @@ PoolResult fit_peto(const BinaryCounts& counts, const PoolOptions& options) {
     estimate = se = kNaN;
   }
   finish_estimate(r, estimate, se);
+  set_prediction_interval(r, options.pi_df, TestType::Z, 0.0);
   const PerStudy ps = per_study(counts, Measure::PETO, options.cc, options.cc_to);
   set_heterogeneity(r, sum_oe2_v - sum_oe * sum_oe / sum_v, ps.k_yi);
+  apply_i2_definition(r, options.i2);
   fill_studies(r, ps, weights);
   return r;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/conventions.hpp"
 #include "core/types.hpp"
 
 namespace metapool {
@@ -41,6 +42,12 @@ struct PoolOptions {
   // yi/vi shown in `studies` (not for the MH estimate), as metafor rma.mh.
   double cc = 0.5;
   CcTo cc_to = CcTo::Only0;
+  // Conventions on which tools disagree (core/conventions.hpp); defaults are
+  // metafor's. mh_cc: continuity correction of the counts entering the MH
+  // estimate itself (rma.mh's second `add`/`to`), none by default.
+  I2Definition i2 = I2Definition::Metafor;
+  PiDf pi_df = PiDf::Auto;
+  MhCorrection mh_cc;
 };
 
 // A closed interval; both NaN when it does not apply.
@@ -78,6 +85,11 @@ struct PoolResult {
   std::vector<StudyFit> studies;
   std::vector<std::string> warnings;
   bool converged = true;
+
+  // conventions used (core/conventions.hpp): the I^2/H^2 definition and the
+  // reference distribution of the prediction interval (never Auto here).
+  I2Definition i2_definition = I2Definition::Metafor;
+  PiDf pi_df = PiDf::Z;
 };
 
 }  // namespace metapool

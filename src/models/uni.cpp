@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "models/conventions_stats.hpp"
 #include "models/pool.hpp"
 #include "models/qprofile.hpp"
 #include "models/tau2.hpp"
@@ -83,6 +84,8 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
   r.test = options.test;
   r.ci_level = options.ci_level;
   r.k = data.k();
+  r.i2_definition = options.i2;
+  r.pi_df = resolve_pi_df(options.pi_df, options.test);
   const bool random = is_random_effects(options.method);
   const std::size_t k = data.k();
 
@@ -212,9 +215,9 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
   r.ci_lb = r.estimate - crit * r.se;
   r.ci_ub = r.estimate + crit * r.se;
 
-  // ---- prediction interval (predict.rma): EE gives the CI ----
-  const double pi_half = crit * std::sqrt(r.se * r.se + tau2);
-  r.pi = random ? Interval{r.estimate - pi_half, r.estimate + pi_half} : Interval{r.ci_lb, r.ci_ub};
+  // ---- prediction interval (predict.rma): estimate +- crit sqrt(se^2 + tau2)
+  // with tau2 = 0 for EE (the CI); crit by --pi-df, metafor's by default ----
+  set_prediction_interval(r, options.pi_df, test, tau2);
 
   // ---- Q-profile CI for tau^2 and the derived ones ----
   if (random && k > 1) {
@@ -229,6 +232,7 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
           "GENQ: the tau^2 CI is the Q-profile interval (metafor's generalized Q interval needs CompQuadForm)");
     }
   }
+  apply_i2_definition(r, options.i2);
   fill_studies(data, weights, options.ci_level, r);
   return r;
 }

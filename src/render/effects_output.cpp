@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "render/conventions_output.hpp"
 #include "render/json_value.hpp"
 #include "render/number_format.hpp"
 #include "render/output.hpp"
@@ -54,6 +55,7 @@ std::string render_effects(const EffectsAnalysis& analysis, OutputFormat format)
       out["scale"] = std::string(measure_label(es.measure));
       out["level"] = json_level(es.ci_level);
       out["k"] = es.k();
+      out["conventions"] = conventions_json(analysis.conventions, false);
       const auto extra = analysis.data.passthrough_columns();
       auto studies = nlohmann::ordered_json::array();
       for (std::size_t i = 0; i < es.k(); ++i) {
@@ -76,6 +78,7 @@ std::string render_effects(const EffectsAnalysis& analysis, OutputFormat format)
       std::string out = fmt::format("Effect sizes: {} ({}), k = {}, {}% Wald CIs\n\n",
                                     to_string(es.measure), measure_label(es.measure), es.k(),
                                     format_exact(es.ci_level * 100));
+      if (const std::string used = conventions_text(analysis.conventions); !used.empty()) out += used + "\n";
       out += render_text(effects_table(analysis, false));
       return out;
     }

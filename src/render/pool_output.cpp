@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "render/conventions_output.hpp"
 #include "render/json_value.hpp"
 #include "render/metareg_output.hpp"
 #include "render/number_format.hpp"
@@ -134,6 +135,7 @@ std::string render_text_summary(const PoolAnalysis& analysis) {
     out += p.pi ? fmt::format("; prediction interval {} to {})\n", format_fixed(t.pi_lb), format_fixed(t.pi_ub))
                 : ")\n";
   }
+  out += "\n" + conventions_text(analysis.conventions);
   out += "\nStudies:\n";
   out += render_text(studies_table(analysis, false));
   for (const auto& warning : p.warnings) out += "\nWarning: " + warning + "\n";
@@ -239,8 +241,9 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
   switch (format) {
     case OutputFormat::Csv: return render_csv(summary_table(analysis, true));
     case OutputFormat::Markdown:
-      return "## " + model_title(p) + "\n\n" + render_markdown(summary_table(analysis, false)) +
-             "\n### Studies\n\n" + render_markdown(studies_table(analysis, false));
+      return "## " + model_title(p) + "\n\n" + render_markdown(summary_table(analysis, false)) + "\n" +
+             conventions_text(analysis.conventions) + "\n### Studies\n\n" +
+             render_markdown(studies_table(analysis, false));
     case OutputFormat::Latex: return render_latex(summary_table(analysis, false)) + "\n" +
                                      render_latex(studies_table(analysis, false));
     case OutputFormat::Text: return render_text_summary(analysis);
@@ -254,6 +257,7 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
                       {"level", json_level(p.ci_level)},
                       {"k", p.k}};
   if (p.requested != p.method) out["model"]["requested_method"] = std::string(to_string(p.requested));
+  out["conventions"] = conventions_json(analysis.conventions, true);
   out.update(pool_fields_json(p, analysis.transformed, names));
   add_extension_json(out, analysis);
   return out.dump(2) + "\n";

@@ -64,7 +64,7 @@ TEST_CASE("70.8% of 24 can only be 17", "[reproduce][grim]") {
   CHECK(rounded_percent_text(17, 24, 1) == "70.8");
 }
 
-TEST_CASE("88% of 9 is impossible when rounded; 8/9 fits only if truncated", "[reproduce][grim]") {
+TEST_CASE("88% of 9 is impossible when rounded, 8/9 fits only if truncated", "[reproduce][grim]") {
   const GrimCheck g = grim_check(pct("88"), 9);
   CHECK(g.consistent.empty());  // 7/9 = 77.8, 8/9 = 88.9 -> 89
   CHECK(g.truncation_only.first == 8);
