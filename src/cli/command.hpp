@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -35,6 +36,8 @@ std::unique_ptr<Command> make_pool_command();
 std::unique_ptr<Command> make_reproduce_command();
 std::unique_ptr<Command> make_sensitivity_command();
 std::unique_ptr<Command> make_bias_command();
+// `argv` as given, for the report's reproducibility stamp.
+std::unique_ptr<Command> make_report_command(std::vector<std::string> argv);
 
 // Options shared by the analysis commands, as typed; converted and checked
 // after parsing so every bad value gets our message and exit status 2.

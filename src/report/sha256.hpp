@@ -1,0 +1,13 @@
+// SHA-256 of bytes (OpenSSL libcrypto, Debian libssl-dev), as lower-case hex;
+// the report's reproducibility stamp records it for the input file.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace metapool::report {
+
+// 64 lower-case hex digits, as `sha256sum` prints them.
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace metapool::report
