@@ -49,7 +49,14 @@ TrimFillResult trim_fill(const EffectData& data, const PoolOptions& options, con
     r.message = fmt::format("trim and fill needs k >= 3 studies (got {})", k);
     return r;
   }
+  // As metafor 3.8-1's trimfill, the model (while trimming and after filling)
+  // uses z tests and z-based intervals whatever the test of the original model.
   PoolOptions fit_options = options;
+  fit_options.test = TestType::Z;
+  if (options.test != TestType::Z) {
+    r.warnings.push_back(fmt::format("the filled model uses z tests, as metafor's trimfill (test {} not applied)",
+                                     to_string(options.test)));
+  }
 
   // ---- side ----
   if (tf.side) {

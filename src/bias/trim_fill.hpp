@@ -12,7 +12,9 @@
 //       R0 = gamma* - 1, k0 = max(0, R0), gamma* = length of the run of
 //            positive deviations among the largest |yi - b|.
 //  3. Fill: the k0 largest (mirrored) yi are reflected about b:
-//     y_fill = 2 b - y with the same vi; the model is refitted on k + k0 studies.
+//     y_fill = 2 b - y with the same vi; the model is refitted on k + k0 studies
+//     with the same method and, as metafor 3.8-1 does, z tests (a knha / t
+//     test of the original model is not carried over; a warning says so).
 // se(k0) (Duval & Tweedie 2000b): R0: sqrt(2 k0 + 2), with the p-value
 // 0.5^(k0 + 1) of H0: no missing studies; L0: sqrt(16 var(T_n)) / (2n - 1),
 // var(T_n) = (n(n+1)(2n+1) + 10 L^3 + 27 L^2 + 17 L - 18 n L^2 - 18 n L +
