@@ -136,6 +136,13 @@ std::optional<AbsoluteEffects> absolute_effects(const PoolAnalysis& a) {
 }
 
 Expected<ReportData> analyse_report(CsvTable table, const AnalysisOptions& options) {
+  // Leave-one-out and the small-study tests are about the overall model.
+  AnalysisOptions overall = options;
+  overall.subgroup.reset();
+  overall.mods.clear();
+  overall.permutation.reset();
+  auto sensitivity = analyse_sensitivity(table, overall, SensitivityOptions{});
+  auto bias = analyse_bias(table, overall, BiasOptions{});
   auto analysis = analyse_pool(std::move(table), options);
   if (!analysis) return analysis.error();
   ReportData out;
@@ -176,6 +183,16 @@ Expected<ReportData> analyse_report(CsvTable table, const AnalysisOptions& optio
 
   out.baujat = baujat_values(a, options);
   out.absolute = absolute_effects(a);
+  if (sensitivity) {
+    out.sensitivity = std::move(sensitivity).value();
+  } else {
+    out.warnings.push_back("leave-one-out analysis not available: " + sensitivity.error().message);
+  }
+  if (bias) {
+    out.bias = std::move(bias).value();
+  } else {
+    out.warnings.push_back("small-study tests not available: " + bias.error().message);
+  }
   out.z_crit = stats::qnorm(1 - (1 - options.ci_level) / 2);
   for (double level : out.contour_levels) out.contour_z.push_back(stats::qnorm(1 - (1 - level) / 2));
   return out;

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/bias.hpp"
 #include "analysis/pipeline.hpp"
+#include "analysis/sensitivity.hpp"
 
 namespace metapool {
 
@@ -59,6 +61,12 @@ struct ReportData {
   double z_crit = kNaN;               // normal quantile of the CI level (funnel region)
   std::vector<double> contour_levels{0.90, 0.95, 0.99};
   std::vector<double> contour_z;      // two-sided normal quantiles of contour_levels
+  // Leave-one-out and influence (analysis/sensitivity) and small-study tests
+  // (analysis/bias) of the model without --subgroup/--mods; nullopt when they
+  // could not run (`warnings` says why).
+  std::optional<SensitivityAnalysis> sensitivity;
+  std::optional<BiasAnalysis> bias;
+  std::vector<std::string> warnings;
 };
 
 // Runs analyse_pool with `options`, then the comparisons above.

@@ -87,7 +87,8 @@ std::string render_funnel_svg(const FunnelPlot& plot, bool standalone) {
   }
   if (!(lo < hi)) lo = -1, hi = 1;
   const double pad = (hi - lo) * 0.04;
-  const std::size_t legend_rows = plot.contours.empty() ? 1 : plot.contours.size() + 2;
+  const bool any_filled = std::any_of(plot.points.begin(), plot.points.end(), [](const auto& p) { return p.filled; });
+  const std::size_t legend_rows = (plot.contours.empty() ? 1 : plot.contours.size() + 2) + (any_filled ? 1 : 0);
   const double height = kHeight + kLegendRow * static_cast<double>(legend_rows) +
                         kLegendRow * static_cast<double>(plot.footer.size());
   const double plot_bottom = kHeight - kBottom;
@@ -133,12 +134,12 @@ std::string render_funnel_svg(const FunnelPlot& plot, bool standalone) {
   small.size = 11;
   svg.line(kLeft, y - 4, kLeft + 24, y - 4, "stroke=\"#444\" stroke-dasharray=\"5,3\"");
   svg.text(kLeft + 30, y, plot.region_label, small);
-  const bool any_filled = std::any_of(plot.points.begin(), plot.points.end(), [](const auto& p) { return p.filled; });
-  if (any_filled) {
-    svg.circle(kLeft + 330, y - 4, kPointRadius, "fill=\"#fff\" stroke=\"#000\"");
-    svg.text(kLeft + 340, y, "study imputed by trim-and-fill", small);
-  }
   y += kLegendRow;
+  if (any_filled) {
+    svg.circle(kLeft + 12, y - 4, kPointRadius, "fill=\"#fff\" stroke=\"#000\"");
+    svg.text(kLeft + 30, y, "study imputed by trim-and-fill", small);
+    y += kLegendRow;
+  }
   if (!plot.contours.empty()) {
     svg.rect(kLeft, y - 10, 24, 12, "fill=\"#fff\" stroke=\"#888\"");
     svg.text(kLeft + 30, y, fmt::format("p > {} (around 0)", plot.contours.front().label), small);

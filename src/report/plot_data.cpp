@@ -250,6 +250,17 @@ plots::FunnelPlot funnel_plot(const ReportData& data, bool contours) {
     const StudyFit& s = p.studies[j];
     plot.points.push_back({a.input.data.study[a.used[j]], s.yi, std::sqrt(s.vi), false});
   }
+  if (data.bias && data.bias->trimfill_l0.ok && data.bias->trimfill_l0.k0 > 0) {
+    const TrimFillResult& tf = data.bias->trimfill_l0;
+    for (std::size_t j = 0; j < tf.filled_yi.size() && j < tf.filled_vi.size(); ++j) {
+      plot.points.push_back({fmt::format("imputed study {}", j + 1), tf.filled_yi[j], std::sqrt(tf.filled_vi[j]), true});
+    }
+    plot.footer.push_back(fmt::format(
+        "Hollow: {} {} imputed by trim and fill (L0, {} side); adjusted {} {} [{}, {}]", tf.k0,
+        tf.k0 == 1 ? "study" : "studies", to_string(tf.side), effect_code(a),
+        format_fixed(display_value(a, tf.pooled.estimate), 2), format_fixed(display_value(a, tf.pooled.ci_lb), 2),
+        format_fixed(display_value(a, tf.pooled.ci_ub), 2)));
+  }
   plot.estimate = p.estimate;
   plot.z_crit = data.z_crit;
   plot.region_label = fmt::format("{} pseudo-confidence region around the pooled estimate", level_text(p.ci_level));

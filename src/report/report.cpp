@@ -39,7 +39,15 @@ struct Section {
 
 // Markdown text from user data: HTML-escaped so that a label cannot inject
 // markup where the Markdown is rendered.
-std::string md(std::string_view text) { return xml_escape(text); }
+std::string md(std::string_view text) {
+  std::string out = xml_escape(text);  // quotes need no escaping in Markdown text: put them back
+  for (const auto& [entity, plain] : {std::pair<std::string, std::string>{"&quot;", "\""}, {"&#39;", "'"}}) {
+    for (std::size_t pos = out.find(entity); pos != std::string::npos; pos = out.find(entity, pos + 1)) {
+      out.replace(pos, entity.size(), plain);
+    }
+  }
+  return out;
+}
 
 Table md_table(Table table) {
   for (auto& name : table.columns) name = md(name);
@@ -128,7 +136,13 @@ const std::vector<std::string>& references() {
       "Altman DG. Confidence intervals for the number needed to treat. BMJ 1998;317(7168):1309-1312.",
       "Baujat B, Mah\u00e9 C, Pignon JP, Hill C. A graphical method for exploring heterogeneity in meta-analyses: "
       "application to a meta-analysis of 65 trials. Statistics in Medicine 2002;21(18):2641-2652.",
+      "Begg CB, Mazumdar M. Operating characteristics of a rank correlation test for publication bias. Biometrics "
+      "1994;50(4):1088-1101.",
       "DerSimonian R, Laird N. Meta-analysis in clinical trials. Controlled Clinical Trials 1986;7(3):177-188.",
+      "Duval S, Tweedie R. Trim and fill: a simple funnel-plot-based method of testing and adjusting for "
+      "publication bias in meta-analysis. Biometrics 2000;56(2):455-463.",
+      "Egger M, Davey Smith G, Schneider M, Minder C. Bias in meta-analysis detected by a simple, graphical test. "
+      "BMJ 1997;315(7109):629-634.",
       "Guyatt GH, Oxman AD, Santesso N, et al. GRADE guidelines: 12. Preparing summary of findings tables - binary "
       "outcomes. Journal of Clinical Epidemiology 2013;66(2):158-172.",
       "Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical trials with binary "
@@ -137,20 +151,32 @@ const std::vector<std::string>& references() {
       "2002;21(11):1539-1558.",
       "Mantel N, Haenszel W. Statistical aspects of the analysis of data from retrospective studies of disease. "
       "Journal of the National Cancer Institute 1959;22(4):719-748.",
+      "Orwin RG. A fail-safe N for effect size in meta-analysis. Journal of Educational Statistics "
+      "1983;8(2):157-159.",
       "Paule RC, Mandel J. Consensus values and weighting factors. Journal of Research of the National Bureau of "
       "Standards 1982;87(5):377-385.",
       "Peters JL, Sutton AJ, Jones DR, Abrams KR, Rushton L. Contour-enhanced meta-analysis funnel plots help "
       "distinguish publication bias from other causes of asymmetry. Journal of Clinical Epidemiology "
       "2008;61(10):991-996.",
       "Riley RD, Higgins JPT, Deeks JJ. Interpretation of random effects meta-analyses. BMJ 2011;342:d549.",
+      "Rosenberg MS. The file-drawer problem revisited: a general weighted method for calculating fail-safe "
+      "numbers in meta-analysis. Evolution 2005;59(2):464-468.",
+      "Rosenthal R. The file drawer problem and tolerance for null results. Psychological Bulletin "
+      "1979;86(3):638-641.",
       "Sidik K, Jonkman JN. A simple confidence interval for meta-analysis. Statistics in Medicine "
       "2002;21(21):3153-3159.",
+      "Stanley TD, Doucouliagos H. Meta-regression approximations to reduce publication selection bias. Research "
+      "Synthesis Methods 2014;5(1):60-78.",
+      "Sterne JAC, Sutton AJ, Ioannidis JPA, et al. Recommendations for examining and interpreting funnel plot "
+      "asymmetry in meta-analyses of randomised controlled trials. BMJ 2011;343:d4002.",
       "Viechtbauer W. Bias and efficiency of meta-analytic variance estimators in the random-effects model. "
       "Journal of Educational and Behavioral Statistics 2005;30(3):261-293.",
       "Viechtbauer W. Confidence intervals for the amount of heterogeneity in meta-analysis. Statistics in "
       "Medicine 2007;26(1):37-52.",
       "Viechtbauer W. Conducting meta-analyses in R with the metafor package. Journal of Statistical Software "
       "2010;36(3):1-48.",
+      "Viechtbauer W, Cheung MWL. Outlier and influence diagnostics for meta-analysis. Research Synthesis Methods "
+      "2010;1(2):112-125.",
       "Yusuf S, Peto R, Lewis J, Collins R, Sleight P. Beta blockade during and after myocardial infarction: an "
       "overview of the randomized trials. Progress in Cardiovascular Diseases 1985;27(5):335-371.",
   };
@@ -482,6 +508,121 @@ Table summary_of_findings_table(const ReportData& data, bool exact) {
   return table;
 }
 
+Table leave1out_table(const ReportData& data, bool exact) {
+  const PoolAnalysis& a = data.analysis;
+  const bool natural = natural_scale(scale_measure(a)).has_value();
+  const std::string code = effect_code(a);
+  Table table;
+  table.add_column("omitted", Align::Left);
+  table.add_column("k");
+  for (const char* name : {"estimate", "ci_lb", "ci_ub"}) table.add_column(name);
+  if (natural) {
+    table.add_column(code);
+    table.add_column(code + "_ci_lb");
+    table.add_column(code + "_ci_ub");
+  }
+  for (const char* name : {"pval", "Q", "Q_pval", "tau2", "I2"}) table.add_column(name);
+  table.add_column("note", Align::Left);
+  if (!data.sensitivity) return table;
+  const SensitivityAnalysis& sa = *data.sensitivity;
+  for (std::size_t i = 0; i < sa.leave_one_out.size() && i < sa.studies.size(); ++i) {
+    const SubsetFit& f = sa.leave_one_out[i];
+    std::vector<std::string> row{sa.studies[i], std::to_string(f.k), num(f.estimate, exact), num(f.ci_lb, exact),
+                                 num(f.ci_ub, exact)};
+    if (natural) {
+      row.push_back(num(display_value(a, f.estimate), exact));
+      row.push_back(num(display_value(a, f.ci_lb), exact));
+      row.push_back(num(display_value(a, f.ci_ub), exact));
+    }
+    row.push_back(pval(f.pval, exact));
+    row.push_back(num(f.Q, exact));
+    row.push_back(pval(f.Q_pval, exact));
+    row.push_back(num(f.tau2, exact));
+    row.push_back(num(f.I2, exact, 2));
+    row.push_back(f.message);
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+Table influence_table(const ReportData& data, bool exact) {
+  Table table;
+  table.add_column("study", Align::Left);
+  for (const char* name : {"rstudent", "dffits", "cook_d", "cov_r", "tau2_del", "QE_del", "hat", "weight", "dfbetas"}) {
+    table.add_column(name);
+  }
+  table.add_column("influential", Align::Left);
+  if (!data.sensitivity || !data.sensitivity->influence) return table;
+  const SensitivityAnalysis& sa = *data.sensitivity;
+  const auto& rows = *sa.influence;
+  for (std::size_t i = 0; i < rows.size() && i < sa.studies.size(); ++i) {
+    const InfluenceRow& r = rows[i];
+    table.rows.push_back({sa.studies[i], num(r.rstudent, exact), num(r.dffits, exact), num(r.cook_d, exact),
+                          num(r.cov_r, exact), num(r.tau2_del, exact), num(r.QE_del, exact), num(r.hat, exact),
+                          num(r.weight, exact, 2), num(r.dfbetas, exact), r.inf ? "yes" : ""});
+  }
+  return table;
+}
+
+Table bias_table(const ReportData& data, bool exact) {
+  const PoolAnalysis& a = data.analysis;
+  const bool natural = natural_scale(scale_measure(a)).has_value();
+  const std::string code = effect_code(a);
+  Table table;
+  table.add_column("method", Align::Left);
+  for (const char* name : {"statistic", "df", "pval", "estimate", "ci_lb", "ci_ub"}) table.add_column(name);
+  if (natural) {
+    table.add_column(code);
+    table.add_column(code + "_ci_lb");
+    table.add_column(code + "_ci_ub");
+  }
+  table.add_column("note", Align::Left);
+  if (!data.bias) return table;
+  const BiasAnalysis& b = *data.bias;
+  const auto add = [&](std::string name, double statistic, std::optional<double> df, double p, double est,
+                       double lb, double ub, std::string note) {
+    std::vector<std::string> row{std::move(name), num(statistic, exact), num(df, exact), pval(p, exact),
+                                 num(est, exact), num(lb, exact), num(ub, exact)};
+    if (natural) {
+      row.push_back(num(display_value(a, est), exact));
+      row.push_back(num(display_value(a, lb), exact));
+      row.push_back(num(display_value(a, ub), exact));
+    }
+    row.push_back(std::move(note));
+    table.rows.push_back(std::move(row));
+  };
+  const auto regtest_row = [&](const std::string& name, const RegtestResult& r) {
+    add(name, r.statistic, r.df, r.pval, r.est, r.ci_lb, r.ci_ub,
+        r.ok ? "estimate: limit effect as SE -> 0 (intercept)" : r.message);
+  };
+  regtest_row(fmt::format("Egger regression test (meta-regression on SE, {})", to_string(b.regtest_method)), b.egger);
+  regtest_row("Egger regression test (weighted linear regression)", b.egger_lm);
+  add("Begg rank correlation test", b.rank.tau, std::nullopt, b.rank.pval, kNaN, kNaN, kNaN,
+      b.rank.ok ? std::string("statistic: Kendall's tau") + (b.rank.exact ? " (exact p)" : "") : b.rank.message);
+  for (const TrimFillResult* tf : {&b.trimfill_l0, &b.trimfill_r0}) {
+    const std::string name = fmt::format("Trim and fill ({})", to_string(tf->estimator));
+    if (!tf->ok) {
+      add(name, kNaN, std::nullopt, kNaN, kNaN, kNaN, kNaN, tf->message);
+      continue;
+    }
+    std::string note = fmt::format("k0 = {} imputed on the {} side (SE {}){}; estimate: adjusted model", tf->k0,
+                                   to_string(tf->side), num(tf->se_k0, exact, 2),
+                                   tf->p_k0 ? fmt::format(", p(k0 = 0) = {}", pval(*tf->p_k0, exact)) : "");
+    add(name, tf->pooled.statistic, tf->pooled.df, tf->pooled.pval, tf->pooled.estimate, tf->pooled.ci_lb,
+        tf->pooled.ci_ub, note);
+  }
+  const PetPeeseResult& pp = b.pet_peese;
+  add("PET-PEESE", kNaN, std::nullopt, kNaN, pp.estimate, pp.ci_lb, pp.ci_ub,
+      pp.pet.ok ? (pp.use_peese ? "PEESE intercept (PET's intercept differs from 0)" : "PET intercept")
+                : pp.pet.message);
+  for (const FailSafeResult* f : {&b.fsn_rosenthal, &b.fsn_orwin, &b.fsn_rosenberg}) {
+    if (f->type.empty()) continue;
+    add(fmt::format("Fail-safe N ({})", f->type), f->fsnum, std::nullopt, f->pval, kNaN, kNaN, kNaN,
+        "statistic: number of missing null studies");
+  }
+  return table;
+}
+
 std::vector<std::string> svg_names(const std::vector<OutputFile>& files) {
   std::vector<std::string> out;
   for (const auto& file : files) {
@@ -642,6 +783,82 @@ std::vector<OutputFile> build_report(const ReportData& data, const ReportOptions
     sections.push_back(std::move(s));
   }
 
+  // Leave-one-out and influence.
+  if (data.sensitivity && !data.sensitivity->leave_one_out.empty()) {
+    const SensitivityAnalysis& sa = *data.sensitivity;
+    Section s{"leave1out", "Leave-one-out", "", ""};
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    std::size_t excluding = 0, total = 0;
+    for (const SubsetFit& f : sa.leave_one_out) {
+      if (!std::isfinite(f.estimate)) continue;
+      lo = std::min(lo, f.estimate);
+      hi = std::max(hi, f.estimate);
+      ++total;
+      if (f.ci_lb > 0 || f.ci_ub < 0) ++excluding;
+    }
+    std::string text = fmt::format(
+        "The model refitted {} times, each time without one study (same method and test; metafor's leave1out).",
+        sa.leave_one_out.size());
+    if (total > 0) {
+      text += fmt::format(" The pooled {} ranges from {} to {}", effect_code(a), format_fixed(display_value(a, lo), 2),
+                          format_fixed(display_value(a, hi), 2));
+      text += has_null(a) ? fmt::format("; its {} CI excludes no effect in {} of {} refits.", level, excluding, total)
+                          : ".";
+    }
+    std::vector<std::string> influential;
+    if (sa.influence) {
+      for (std::size_t i = 0; i < sa.influence->size() && i < sa.studies.size(); ++i) {
+        if ((*sa.influence)[i].inf) influential.push_back(sa.studies[i]);
+      }
+      text += influential.empty()
+                  ? " No study is influential by metafor's criteria (Viechtbauer & Cheung 2010)."
+                  : fmt::format(" Influential by metafor's criteria (Viechtbauer & Cheung 2010): {}.",
+                                fmt::join(influential, "; "));
+    } else if (!sa.influence_note.empty()) {
+      text += " " + sa.influence_note;
+    }
+    s.html = html_paragraph(text) + html_table_block(leave1out_table(data, false), "", "leave1out.csv");
+    s.markdown = md(text) + "\n\n" + md_table_block(leave1out_table(data, false), "leave1out.csv");
+    files.push_back({"leave1out.csv", render_csv(leave1out_table(data, true))});
+    if (sa.influence) {
+      s.html += "<h3>Influence diagnostics</h3>\n" +
+                html_table_block(influence_table(data, false), "", "influence.csv");
+      s.markdown += "### Influence diagnostics\n\n" + md_table_block(influence_table(data, false), "influence.csv");
+      files.push_back({"influence.csv", render_csv(influence_table(data, true))});
+    }
+    sections.push_back(std::move(s));
+  }
+
+  // Small-study effects.
+  if (data.bias) {
+    const BiasAnalysis& b = *data.bias;
+    Section s{"small-study", "Small-study effects and publication bias", "", ""};
+    std::string text = fmt::format("Tests on the {} studies of the model.", b.data.k());
+    if (b.egger.ok) text += fmt::format(" Egger's regression test: {}.", p_text(b.egger.pval));
+    if (b.rank.ok) text += fmt::format(" Begg's rank correlation: Kendall's \u03C4 = {}, {}.", format_fixed(b.rank.tau, 3), p_text(b.rank.pval));
+    if (b.trimfill_l0.ok) {
+      const TrimFillResult& tf = b.trimfill_l0;
+      text += fmt::format(" Trim and fill (L0) imputes {} {} on the {} side", tf.k0, tf.k0 == 1 ? "study" : "studies",
+                          to_string(tf.side));
+      if (tf.k0 > 0) {
+        text += fmt::format("; adjusted {} {} ({} CI {} to {}).", effect_code(a),
+                            format_fixed(display_value(a, tf.pooled.estimate), 2), level,
+                            format_fixed(display_value(a, tf.pooled.ci_lb), 2),
+                            format_fixed(display_value(a, tf.pooled.ci_ub), 2));
+      } else {
+        text += ".";
+      }
+    }
+    if (b.data.k() < 10) {
+      text += " With fewer than 10 studies these tests have little power to detect asymmetry (Sterne et al. 2011).";
+    }
+    text += " Asymmetry can have causes other than publication bias (heterogeneity, chance, artefacts).";
+    s.html = html_paragraph(text) + html_table_block(bias_table(data, false), "", "bias.csv");
+    s.markdown = md(text) + "\n\n" + md_table_block(bias_table(data, false), "bias.csv");
+    files.push_back({"bias.csv", render_csv(bias_table(data, true))});
+    sections.push_back(std::move(s));
+  }
+
   // Funnel plot.
   {
     Section s{"funnel", "Funnel plot", "", ""};
@@ -753,6 +970,22 @@ std::vector<OutputFile> build_report(const ReportData& data, const ReportOptions
           "\u03C4\u0302\u00B2), y the squared change of the pooled estimate divided by its variance without the study, "
           "as metafor's baujat.");
     }
+    if (data.sensitivity && !data.sensitivity->leave_one_out.empty()) {
+      paragraphs.push_back(
+          "Leave-one-out analysis refitted the model without each study in turn (metafor's leave1out); influence "
+          "diagnostics (studentized deleted residuals, DFFITS, Cook's distance, covariance ratios, leave-one-out "
+          "\u03C4\u00B2 and Q, hat values, DFBETAS) and the flag for influential studies follow metafor's influence "
+          "(Viechtbauer & Cheung 2010).");
+    }
+    if (data.bias) {
+      paragraphs.push_back(
+          "Small-study effects were examined with Egger's regression test (Egger et al. 1997), as a meta-regression "
+          "on the standard error with the model's method and as the classical weighted linear regression, Begg and "
+          "Mazumdar's rank correlation test (Begg & Mazumdar 1994), trim and fill with the L0 and R0 estimators "
+          "(Duval & Tweedie 2000), PET-PEESE (Stanley & Doucouliagos 2014) and fail-safe N (Rosenthal 1979; Orwin "
+          "1983; Rosenberg 2005), each as in metafor (regtest, ranktest, trimfill, fsn). Their interpretation "
+          "follows Sterne et al. (2011).");
+    }
     paragraphs.push_back(fmt::format(
         "The funnel plot shows each effect against its standard error with the {} pseudo-confidence region{}.", level,
         options.contours ? " and contours of statistical significance at 10%, 5% and 1% around zero (Peters et al. "
@@ -787,6 +1020,10 @@ std::vector<OutputFile> build_report(const ReportData& data, const ReportOptions
 
   // Warnings.
   std::vector<std::string> warnings = options.warnings;
+  for (const auto& w : data.warnings) warnings.push_back(w);
+  if (data.bias) {
+    for (const auto& w : data.bias->warnings) warnings.push_back("small-study tests: " + w);
+  }
   for (const auto& w : p.warnings) warnings.push_back(w);
   if (a.subgroups) {
     for (const auto& w : a.subgroups->warnings) warnings.push_back(w);

@@ -38,6 +38,9 @@ Table heterogeneity_table(const PoolResult& pool, bool exact);
 Table methods_table(const ReportData& data, bool exact);
 Table baujat_table(const ReportData& data, bool exact);
 Table summary_of_findings_table(const ReportData& data, bool exact);
+Table leave1out_table(const ReportData& data, bool exact);  // needs data.sensitivity
+Table influence_table(const ReportData& data, bool exact);  // needs data.sensitivity->influence
+Table bias_table(const ReportData& data, bool exact);       // needs data.bias
 
 // HTML <table> of a Table: every cell escaped; right-aligned columns get
 // class "num".

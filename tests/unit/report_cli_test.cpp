@@ -43,7 +43,8 @@ TEST_CASE("report cli: writes the page, Markdown, CSV tables and plots in every 
   CHECK(run.out.empty());
   const auto files = read_dir(out);
   for (const char* name : {"index.html", "report.md", "data.csv", "effects.csv", "pool.csv", "heterogeneity.csv",
-                           "methods.csv", "sof.csv", "baujat.csv", "forest.svg", "funnel.svg", "baujat.svg"}) {
+                           "methods.csv", "sof.csv", "baujat.csv", "leave1out.csv", "influence.csv", "bias.csv",
+                           "forest.svg", "funnel.svg", "baujat.svg"}) {
     INFO(name);
     CHECK(files.count(name) == 1);
   }
@@ -57,6 +58,9 @@ TEST_CASE("report cli: writes the page, Markdown, CSV tables and plots in every 
     CHECK(files.at("forest.pdf").substr(0, 5) == "%PDF-");
   }
   CHECK(entries(dir.path()) == 1);  // no temporary directory left behind
+  // trim and fill imputes one study for BCG (metafor trimfill: 1 on the right side): drawn hollow
+  CHECK(files.at("funnel.svg").find("funnel-filled") != std::string::npos);
+  CHECK(files.at("leave1out.csv").find("\"Aronson, 1948\",12,") != std::string::npos);
   // the stamp: sha256 of the input, the command line without the binary's path
   const std::string& html = files.at("index.html");
   CHECK(html.find("metapool report ") != std::string::npos);

@@ -92,7 +92,8 @@ TEST_CASE("report output: the page is self-contained, script-free and printable"
   CHECK(html.find("class=\"forest-row\"") != std::string::npos);
   for (const char* section : {"id=\"summary\"", "id=\"forest\"", "id=\"pooled\"", "id=\"heterogeneity\"",
                               "id=\"methods-comparison\"", "id=\"sof\"", "id=\"funnel\"", "id=\"baujat\"",
-                              "id=\"effects\"", "id=\"data\"", "id=\"methods\"", "id=\"reproducibility\""}) {
+                              "id=\"effects\"", "id=\"data\"", "id=\"methods\"", "id=\"reproducibility\"",
+                              "id=\"leave1out\"", "id=\"small-study\""}) {
     CHECK(html.find(section) != std::string::npos);
   }
   for (const char* reference : {"DerSimonian R, Laird N", "Viechtbauer W. Bias and efficiency",
