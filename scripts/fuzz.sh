@@ -25,13 +25,13 @@ cmake --build build-fuzz -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@
 mkdir -p build-fuzz/artifacts
 status=0
 for target in "${targets[@]}"; do
-  corpus=build-fuzz/corpus/$target
+  corpus=$PWD/build-fuzz/corpus/$target
   mkdir -p "$corpus"
   echo "fuzz: $target for ${seconds}s" >&2
   if ! UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      build-fuzz/fuzz/fuzz_$target "$corpus" "tests/fuzz/corpus/$target" \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 \
-      -artifact_prefix="build-fuzz/artifacts/${target}-" -print_final_stats=1 \
+      build-fuzz/fuzz/fuzz_$target "$corpus" "$PWD/tests/fuzz/corpus/$target" \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -close_fd_mask=3 \
+      -artifact_prefix="$PWD/build-fuzz/artifacts/${target}-" -print_final_stats=1 \
       > "build-fuzz/$target.log" 2>&1; then
     echo "fuzz: $target FAILED; see build-fuzz/$target.log and build-fuzz/artifacts/" >&2
     tail -40 "build-fuzz/$target.log" >&2

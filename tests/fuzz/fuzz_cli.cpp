@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,10 +21,9 @@ const std::filesystem::path& work_dir() {
   static const std::filesystem::path dir = [] {
     std::string pattern = (std::filesystem::temp_directory_path() / "metapool-fuzz-XXXXXX").string();
     std::filesystem::path made = ::mkdtemp(pattern.data());
+    // The process works here from now on: give libFuzzer absolute corpus
+    // and artifact paths, and -close_fd_mask=3 to silence the program.
     std::filesystem::current_path(made);
-    // Silence the program's own output: only crashes matter here.
-    (void)std::freopen("/dev/null", "w", stdout);
-    (void)std::freopen("/dev/null", "w", stderr);
     return made;
   }();
   return dir;
