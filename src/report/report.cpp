@@ -418,7 +418,11 @@ Table methods_table(const ReportData& data, bool exact) {
   table.add_column("method", Align::Left);
   table.add_column("test", Align::Left);
   table.add_column("k");
-  for (const char* name : {"estimate", "ci_lb", "ci_ub"}) table.add_column(name);
+  // For reading, ratios and proportions only on their natural scale; the CSV has both.
+  const bool analysis_scale = exact || !natural;
+  if (analysis_scale) {
+    for (const char* name : {"estimate", "ci_lb", "ci_ub"}) table.add_column(name);
+  }
   if (natural) {
     table.add_column(code);
     table.add_column(code + "_ci_lb");
@@ -430,8 +434,12 @@ Table methods_table(const ReportData& data, bool exact) {
   for (const MethodFit& fit : data.methods) {
     const PoolResult& p = fit.pool;
     std::vector<std::string> row{fit.chosen ? "main" : "", std::string(to_string(fit.method)),
-                                 std::string(to_string(fit.test)), std::to_string(p.k), num(p.estimate, exact),
-                                 num(p.ci_lb, exact), num(p.ci_ub, exact)};
+                                 std::string(to_string(fit.test)), std::to_string(p.k)};
+    if (analysis_scale) {
+      row.push_back(num(p.estimate, exact));
+      row.push_back(num(p.ci_lb, exact));
+      row.push_back(num(p.ci_ub, exact));
+    }
     if (natural) {
       const bool t = fit.transformed.has_value();
       row.push_back(t ? num(fit.transformed->estimate, exact) : "NA");
@@ -446,7 +454,7 @@ Table methods_table(const ReportData& data, bool exact) {
       row.push_back(verdict ? (*verdict ? "yes" : "no") : "NA");
     }
     std::string note;
-    if (fit.method == Method::GENQ) note = "weights 1/vi, not 1/(vi + tau^2), as metafor rma(method = 'GENQ', weights = 1/vi)";
+    if (fit.method == Method::GENQ) note = "weights 1/vi (metafor: weights = 1/vi)";
     if (!p.converged) note = "did not converge";
     if (fit.chosen && p.requested != p.method) note = fmt::format("fallback from {}", to_string(p.requested));
     row.push_back(note);
