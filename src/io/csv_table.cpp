@@ -24,6 +24,40 @@ Diagnostic error_at(const std::string& source, int line, int column, std::string
   return d;
 }
 
+// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    } else if (byte >= 0xC2 && byte <= 0xDF) {
+      length = 2;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      if (byte == 0xE0) lo = 0xA0;
+      if (byte == 0xED) hi = 0x9F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      if (byte == 0xF0) lo = 0x90;
+      if (byte == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (std::size_t j = 1; j < length; ++j) {
+      const auto next = static_cast<unsigned char>(text[i + j]);
+      if (next < (j == 1 ? lo : 0x80) || next > (j == 1 ? hi : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 bool is_blank(const char* text) {
   while (*text == ' ' || *text == '\t') ++text;
   return *text == '\0';
@@ -87,6 +121,12 @@ std::vector<std::string> split_line(std::string_view line, std::optional<SplitEr
                                                field)};
         return fields;
       }
+    }
+    if (const auto bad = first_invalid_utf8(field); bad != std::string_view::npos) {
+      error = SplitError{column, fmt::format("invalid UTF-8 (byte 0x{:02X} at offset {} of the field); "
+                                             "expected UTF-8 text",
+                                             static_cast<unsigned char>(field[bad]), bad + 1)};
+      return fields;
     }
     fields.push_back(std::move(field));
     if (pos >= line.size()) break;

@@ -213,7 +213,7 @@ Json bias_json(const BiasAnalysis& a) {
 
 std::string render_bias(const BiasAnalysis& a, OutputFormat format) {
   switch (format) {
-    case OutputFormat::Json: return bias_json(a).dump(2) + "\n";
+    case OutputFormat::Json: return json_text(bias_json(a));
     case OutputFormat::Csv: return render_csv(bias_summary_table(a, true));
     case OutputFormat::Markdown: {
       std::string out = "## " + model_line(a) + "\n\n" + render_markdown(bias_summary_table(a, false));

@@ -72,7 +72,7 @@ std::string render_effects(const EffectsAnalysis& analysis, OutputFormat format)
         studies.push_back(std::move(row));
       }
       out["studies"] = std::move(studies);
-      return out.dump(2) + "\n";
+      return json_text(out);
     }
     case OutputFormat::Text: {
       std::string out = fmt::format("Effect sizes: {} ({}), k = {}, {}% Wald CIs\n\n",

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,13 @@ inline nlohmann::ordered_json json_number(double value) {
 inline nlohmann::ordered_json json_number(const std::optional<double>& value) {
   if (!value) return nullptr;
   return json_number(*value);
+}
+
+// The one way JSON is written: 2-space indent, a final newline, and invalid
+// UTF-8 replaced by U+FFFD instead of throwing (input is validated as UTF-8
+// when read; this is the last line of defence).
+inline std::string json_text(const nlohmann::ordered_json& value) {
+  return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 // A confidence level as the contract writes it: 95, or 97.5 when not whole.

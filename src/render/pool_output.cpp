@@ -260,7 +260,7 @@ std::string render_pool(const PoolAnalysis& analysis, OutputFormat format) {
   out["conventions"] = conventions_json(analysis.conventions, true);
   out.update(pool_fields_json(p, analysis.transformed, names));
   add_extension_json(out, analysis);
-  return out.dump(2) + "\n";
+  return json_text(out);
 }
 
 }  // namespace metapool

@@ -252,7 +252,7 @@ std::string render_json(const ReproduceReport& report) {
     figures.push_back(std::move(fig));
   }
   out["figures"] = std::move(figures);
-  return out.dump(2) + "\n";
+  return json_text(out);
 }
 
 // ---- CSV (wide, exact numbers) ----------------------------------------------

@@ -178,7 +178,7 @@ std::string render_sensitivity(const SensitivityAnalysis& a, OutputFormat format
       a.order_column ? fmt::format("Cumulative meta-analysis (ordered by {})", *a.order_column)
                      : std::string("Cumulative meta-analysis (input order)");
   switch (format) {
-    case OutputFormat::Json: return sensitivity_json(a).dump(2) + "\n";
+    case OutputFormat::Json: return json_text(sensitivity_json(a));
     case OutputFormat::Csv: {
       // One table: the leave-one-out and cumulative rows (column "analysis"),
       // then the influence rows, full precision.

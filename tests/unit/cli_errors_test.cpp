@@ -42,6 +42,7 @@ const BadInput kBadInputs[] = {
     {"ragged row", "study,events,n\nA,1,10\nB,2\n", "", ":3:3: error", "row has 2 fields, expected 3"},
     {"unterminated quote", "study,events,n\n\"A,1,10\n", "", ":2:1: error", "unterminated quoted field"},
     {"measure does not fit shape", "study,events_t,n_t,events_c,n_c\nA,1,10,2,10\n", "--measure SMD", ":1: error", "measure SMD does not fit two-arm binary"},
+    {"invalid UTF-8", "study,events,n\n\"M\xFCller\",1,10\n", "", ":2:1: error", "invalid UTF-8 (byte 0xFC"},
     {"n too small for ZCOR", "study,r,n\nA,0.3,3\nB,0.2,20\n", "--measure ZCOR", ":2:3: error", "too small"},
 };
 
