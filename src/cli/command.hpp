@@ -38,6 +38,7 @@ std::unique_ptr<Command> make_sensitivity_command();
 std::unique_ptr<Command> make_bias_command();
 // `argv` as given, for the report's reproducibility stamp.
 std::unique_ptr<Command> make_report_command(std::vector<std::string> argv);
+std::unique_ptr<Command> make_batch_command();
 
 // Options shared by the analysis commands, as typed; converted and checked
 // after parsing so every bad value gets our message and exit status 2.

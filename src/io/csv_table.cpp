@@ -1,6 +1,8 @@
 #include "io/csv_table.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -71,8 +73,10 @@ struct SplitError {
   std::string message;
 };
 
-std::vector<std::string> split_line(std::string_view line, std::optional<SplitError>& error) {
-  std::vector<std::string> fields;
+// Fills `fields` (cleared first, storage reused) with the fields of `line`.
+void split_line_into(std::string_view line, std::vector<std::string>& fields,
+                     std::optional<SplitError>& error) {
+  fields.clear();
   std::size_t pos = 0;
   const auto skip_space = [&] {
     while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
@@ -100,14 +104,14 @@ std::vector<std::string> split_line(std::string_view line, std::optional<SplitEr
       if (!closed) {
         error = SplitError{column, "unterminated quoted field (a '\"' opens it but none closes it on "
                                    "this line; fields may not span lines)"};
-        return fields;
+        return;
       }
       skip_space();
       if (pos < line.size() && line[pos] != ',') {
         error = SplitError{column, fmt::format("unexpected character '{}' after the closing quote; "
                                                "expected ',' or the end of the line",
                                                line[pos])};
-        return fields;
+        return;
       }
     } else {
       const std::size_t start = pos;
@@ -119,20 +123,47 @@ std::vector<std::string> split_line(std::string_view line, std::optional<SplitEr
         error = SplitError{column, fmt::format("stray '\"' in unquoted field \"{}\"; quote the whole "
                                                "field and double inner quotes (RFC 4180)",
                                                field)};
-        return fields;
+        return;
       }
     }
     if (const auto bad = first_invalid_utf8(field); bad != std::string_view::npos) {
       error = SplitError{column, fmt::format("invalid UTF-8 (byte 0x{:02X} at offset {} of the field); "
                                              "expected UTF-8 text",
                                              static_cast<unsigned char>(field[bad]), bad + 1)};
-      return fields;
+      return;
     }
     fields.push_back(std::move(field));
     if (pos >= line.size()) break;
     ++pos;  // the comma
   }
+}
+
+std::vector<std::string> split_line(std::string_view line, std::optional<SplitError>& error) {
+  std::vector<std::string> fields;
+  split_line_into(line, fields, error);
   return fields;
+}
+
+// Empty or duplicate (case-insensitive) column names.
+std::optional<Diagnostic> check_header(const std::vector<std::string>& header, const std::string& source,
+                                       int header_line) {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const int column = static_cast<int>(i) + 1;
+    if (header[i].empty()) return error_at(source, header_line, column, "empty column name in the header");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (ascii_lower(header[j]) == ascii_lower(header[i])) {
+        return error_at(source, header_line, column,
+                        fmt::format("duplicate column \"{}\" (also column {}; names are "
+                                    "case-insensitive)",
+                                    header[i], j + 1));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ragged_message(std::size_t got, std::size_t expected) {
+  return fmt::format("row has {} field{}, expected {} as in the header", got, got == 1 ? "" : "s", expected);
 }
 
 }  // namespace
@@ -145,10 +176,27 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// ascii_lower(a) == ascii_lower(b), without allocating (find_column is called
+// for every candidate column of every analysis in a batch).
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::size_t> CsvTable::find_column(std::string_view name) const {
-  const std::string wanted = ascii_lower(name);
   for (std::size_t i = 0; i < header.size(); ++i) {
-    if (ascii_lower(header[i]) == wanted) return i;
+    if (equal_ignoring_ascii_case(header[i], name)) return i;
   }
   return std::nullopt;
 }
@@ -187,20 +235,7 @@ Expected<CsvTable> parse_csv_text(std::string_view text, const std::string& sour
     if (split_error) {
       return error_at(source, table.header_line, split_error->column, split_error->message);
     }
-    for (std::size_t i = 0; i < table.header.size(); ++i) {
-      const int column = static_cast<int>(i) + 1;
-      if (table.header[i].empty()) {
-        return error_at(source, table.header_line, column, "empty column name in the header");
-      }
-      for (std::size_t j = 0; j < i; ++j) {
-        if (ascii_lower(table.header[j]) == ascii_lower(table.header[i])) {
-          return error_at(source, table.header_line, column,
-                          fmt::format("duplicate column \"{}\" (also column {}; names are "
-                                      "case-insensitive)",
-                                      table.header[i], j + 1));
-        }
-      }
-    }
+    if (auto problem = check_header(table.header, source, table.header_line)) return *problem;
     while ((raw_line = reader.next_line()) != nullptr) {
       if (is_blank(raw_line)) continue;
       const int line = static_cast<int>(reader.get_file_line());
@@ -208,9 +243,7 @@ Expected<CsvTable> parse_csv_text(std::string_view text, const std::string& sour
       if (split_error) return error_at(source, line, split_error->column, split_error->message);
       if (fields.size() != table.header.size()) {
         const int column = static_cast<int>(std::min(fields.size(), table.header.size())) + 1;
-        return error_at(source, line, column,
-                        fmt::format("row has {} field{}, expected {} as in the header", fields.size(),
-                                    fields.size() == 1 ? "" : "s", table.header.size()));
+        return error_at(source, line, column, ragged_message(fields.size(), table.header.size()));
       }
       table.rows.push_back(std::move(fields));
       table.line.push_back(line);
@@ -239,6 +272,85 @@ Expected<CsvTable> read_csv_file(const std::string& path) {
     text = std::move(buffer).str();
   }
   return parse_csv_text(text, source);
+}
+
+struct CsvStreamReader::Impl {
+  std::unique_ptr<io::LineReader> reader;
+  std::optional<SplitError> split_error;
+  bool failed = false;
+};
+
+CsvStreamReader::~CsvStreamReader() = default;
+
+std::optional<std::size_t> CsvStreamReader::find_column(std::string_view name) const {
+  for (std::size_t i = 0; i < m_header.size(); ++i) {
+    if (equal_ignoring_ascii_case(m_header[i], name)) return i;
+  }
+  return std::nullopt;
+}
+
+Expected<std::unique_ptr<CsvStreamReader>> CsvStreamReader::open(const std::string& path) {
+  std::unique_ptr<CsvStreamReader> self(new CsvStreamReader());
+  self->m_source = display_name(path);
+  self->m_impl = std::make_unique<Impl>();
+  const std::string& source = self->m_source;
+  try {
+    if (path == "-") {
+      self->m_impl->reader = std::make_unique<io::LineReader>(source, stdin);
+    } else {
+      FILE* file = std::fopen(path.c_str(), "rb");
+      if (file == nullptr) {
+        return error_at(source, 0, 0, "cannot open the file (does it exist and is it readable?)");
+      }
+      self->m_impl->reader = std::make_unique<io::LineReader>(source, file);
+    }
+    char* raw_line = nullptr;
+    while ((raw_line = self->m_impl->reader->next_line()) != nullptr && is_blank(raw_line)) {
+    }
+    if (raw_line == nullptr) {
+      return error_at(source, 0, 0, "the file is empty; expected a header row and one row per study");
+    }
+    self->m_header_line = static_cast<int>(self->m_impl->reader->get_file_line());
+    std::optional<SplitError> split_error;
+    split_line_into(raw_line, self->m_header, split_error);
+    if (split_error) return error_at(source, self->m_header_line, split_error->column, split_error->message);
+    if (auto problem = check_header(self->m_header, source, self->m_header_line)) return *problem;
+  } catch (const io::error::base& e) {
+    return error_at(source, 0, 0, fmt::format("cannot read the file: {}", e.what()));
+  }
+  return self;
+}
+
+Expected<bool> CsvStreamReader::next(CsvRow& row) {
+  Impl& impl = *m_impl;
+  if (impl.failed) return error_at(m_source, 0, 0, "cannot read the file after an earlier error");
+  try {
+    char* raw_line = nullptr;
+    while ((raw_line = impl.reader->next_line()) != nullptr && is_blank(raw_line)) {
+    }
+    if (raw_line == nullptr) return false;
+    row.line = static_cast<int>(impl.reader->get_file_line());
+    const std::string_view line(raw_line);
+    if (line.find('\r') != std::string_view::npos) {
+      impl.failed = true;
+      return error_at(m_source, row.line, 0, "the file uses CR-only line endings; expected LF or CRLF");
+    }
+    impl.split_error.reset();
+    split_line_into(line, row.fields, impl.split_error);
+    if (impl.split_error) {
+      impl.failed = true;
+      return error_at(m_source, row.line, impl.split_error->column, impl.split_error->message);
+    }
+    if (row.fields.size() != m_header.size()) {
+      impl.failed = true;
+      const int column = static_cast<int>(std::min(row.fields.size(), m_header.size())) + 1;
+      return error_at(m_source, row.line, column, ragged_message(row.fields.size(), m_header.size()));
+    }
+  } catch (const io::error::base& e) {
+    impl.failed = true;
+    return error_at(m_source, 0, 0, fmt::format("cannot read the file: {}", e.what()));
+  }
+  return true;
 }
 
 }  // namespace metapool

@@ -4,6 +4,7 @@
 // not correctly rounded; see io/number.hpp).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,42 @@ Expected<CsvTable> read_csv_file(const std::string& path);
 
 // Parses CSV text already in memory; `source` names it in diagnostics.
 Expected<CsvTable> parse_csv_text(std::string_view text, const std::string& source);
+
+// Streaming reader: one row at a time, so memory does not grow with the
+// length of the file (batch mode). Same syntax rules and messages as
+// read_csv_file, except that a NUL byte cannot be detected (it ends the line).
+struct CsvRow {
+  std::vector<std::string> fields;  // header().size() cells
+  int line = 0;                     // physical line
+};
+
+class CsvStreamReader {
+ public:
+  // Opens `path` ("-" = standard input) and reads the header. Errors: as
+  // read_csv_file for the header (unreadable, empty, duplicate column...).
+  static Expected<std::unique_ptr<CsvStreamReader>> open(const std::string& path);
+  ~CsvStreamReader();
+  CsvStreamReader(const CsvStreamReader&) = delete;
+  CsvStreamReader& operator=(const CsvStreamReader&) = delete;
+
+  const std::string& source() const { return m_source; }
+  const std::vector<std::string>& header() const { return m_header; }
+  int header_line() const { return m_header_line; }
+  std::optional<std::size_t> find_column(std::string_view name) const;
+
+  // Reads the next non-blank row into `row` (reusing its storage): true, or
+  // false at the end of the file; an error for a ragged row, a quoting error
+  // or a read failure (the reader is then unusable).
+  Expected<bool> next(CsvRow& row);
+
+ private:
+  struct Impl;
+  CsvStreamReader() = default;
+  std::unique_ptr<Impl> m_impl;
+  std::string m_source;
+  std::vector<std::string> m_header;
+  int m_header_line = 1;
+};
 
 // Lower-case ASCII copy, for case-insensitive column matching.
 std::string ascii_lower(std::string_view text);

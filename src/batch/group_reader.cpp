@@ -1,0 +1,128 @@
+#include "batch/group_reader.hpp"
+
+#include <fmt/format.h>
+
+namespace metapool::batch {
+
+Expected<GroupReader> GroupReader::open(const std::string& path, const std::vector<std::string>& by) {
+  auto reader = CsvStreamReader::open(path);
+  if (!reader) return reader.error();
+  GroupReader self;
+  self.m_reader = std::move(reader).value();
+  if (by.empty()) return make_error("--by needs at least one column");
+  for (const auto& name : by) {
+    const auto column = self.m_reader->find_column(name);
+    if (!column) {
+      Diagnostic d;
+      d.file = self.m_reader->source();
+      d.line = self.m_reader->header_line();
+      d.message = fmt::format("--by column \"{}\" is not in the header (columns: {})", name,
+                              fmt::join(self.m_reader->header(), ", "));
+      return d;
+    }
+    for (std::size_t previous : self.m_by) {
+      if (previous == *column) return make_error(fmt::format("--by names column \"{}\" twice", name));
+    }
+    self.m_by.push_back(*column);
+  }
+  return self;
+}
+
+std::vector<std::string> GroupReader::key_names() const {
+  std::vector<std::string> names;
+  for (std::size_t column : m_by) names.push_back(m_reader->header()[column]);
+  return names;
+}
+
+bool GroupReader::same_key(const CsvRow& row, const std::vector<std::string>& key) const {
+  for (std::size_t j = 0; j < m_by.size(); ++j) {
+    if (row.fields[m_by[j]] != key[j]) return false;
+  }
+  return true;
+}
+
+// FNV-1a over the key's fields, each followed by a 0x1f separator byte.
+std::uint64_t GroupReader::key_hash(const std::vector<std::string>& key) const {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const auto& field : key) {
+    for (unsigned char c : field) {
+      hash ^= c;
+      hash *= 1099511628211ULL;
+    }
+    hash ^= 0x1fU;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
+  if (m_done) return false;
+  if (!m_has_pending) {
+    auto got = m_reader->next(m_pending);
+    if (!got) return got.error();
+    if (!*got) {
+      m_done = true;
+      if (m_next_index == 0) {
+        Diagnostic d;
+        d.file = m_reader->source();
+        d.line = m_reader->header_line();
+        d.message = "the file has a header but no data rows; expected one row per study";
+        return d;
+      }
+      return false;
+    }
+    m_has_pending = true;
+  }
+  group.index = m_next_index++;
+  group.first_line = m_pending.line;
+  group.key.clear();
+  for (std::size_t column : m_by) group.key.push_back(m_pending.fields[column]);
+  if (!m_seen.insert(key_hash(group.key)).second) {
+    Diagnostic d;
+    d.file = m_reader->source();
+    d.line = m_pending.line;
+    d.column = static_cast<int>(m_by.front()) + 1;
+    d.message = fmt::format("the rows of analysis ({}) are not consecutive: this value of the --by columns "
+                            "appeared earlier, before another analysis; sort the file by the --by columns",
+                            fmt::join(group.key, ", "));
+    return d;
+  }
+  group.table.source = m_reader->source();
+  group.table.header_line = m_reader->header_line();
+  group.table.rows.clear();
+  group.table.line.clear();
+  group.rows = 0;
+  if (keep_rows && group.table.header.size() != header().size()) group.table.header = header();
+  for (;;) {
+    ++group.rows;
+    if (keep_rows) {
+      group.table.rows.push_back(m_pending.fields);
+      group.table.line.push_back(m_pending.line);
+    }
+    auto got = m_reader->next(m_pending);
+    if (!got) return got.error();
+    if (!*got) {
+      m_has_pending = false;
+      m_done = true;
+      break;
+    }
+    if (!same_key(m_pending, group.key)) break;
+  }
+  return true;
+}
+
+Expected<std::size_t> count_groups(const std::string& path, const std::vector<std::string>& by) {
+  auto reader = GroupReader::open(path, by);
+  if (!reader) return reader.error();
+  Group group;
+  std::size_t count = 0;
+  for (;;) {
+    auto got = reader->next(group, false);
+    if (!got) return got.error();
+    if (!*got) break;
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace metapool::batch

@@ -1,0 +1,64 @@
+// Streams a long-format CSV as groups of consecutive rows with equal values in
+// the --by columns: one group = one analysis. Memory holds one group's rows
+// plus an 8-byte hash per group seen (to reject a group whose rows are not
+// consecutive), never the whole file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/expected.hpp"
+#include "io/csv_table.hpp"
+
+namespace metapool::batch {
+
+struct Group {
+  std::size_t index = 0;          // 0-based, in order of first appearance in the file
+  std::vector<std::string> key;   // the values of the --by columns
+  int first_line = 0;             // physical line of the group's first row
+  std::size_t rows = 0;           // number of data rows
+  CsvTable table;                 // header + the group's rows (empty when not kept)
+};
+
+class GroupReader {
+ public:
+  // Opens `path` ("-" = standard input) and finds the --by columns
+  // (case-insensitive; each must exist, none twice).
+  static Expected<GroupReader> open(const std::string& path, const std::vector<std::string>& by);
+
+  const std::vector<std::string>& header() const { return m_reader->header(); }
+  // The --by column names as written in the header.
+  std::vector<std::string> key_names() const;
+
+  // Reads the next group into `group`: true, or false at the end of the file.
+  // With keep_rows false the rows are only checked, not stored (groups of
+  // other shards, counting passes). Errors (fatal for the run): CSV syntax,
+  // a ragged row, and a group whose --by values were already seen before
+  // another group (rows of one analysis must be consecutive).
+  Expected<bool> next(Group& group, bool keep_rows);
+  // The index the next group will get.
+  std::size_t next_index() const { return m_next_index; }
+
+ private:
+  GroupReader() = default;
+  bool same_key(const CsvRow& row, const std::vector<std::string>& key) const;
+  std::uint64_t key_hash(const std::vector<std::string>& key) const;
+
+  std::unique_ptr<CsvStreamReader> m_reader;
+  std::vector<std::size_t> m_by;       // column indices
+  CsvRow m_pending;                    // first row of the next group
+  bool m_has_pending = false;
+  bool m_done = false;
+  std::size_t m_next_index = 0;
+  std::unordered_set<std::uint64_t> m_seen;  // hashes of the keys of finished groups
+};
+
+// Counts the groups of `path` and checks the whole file as `next` does
+// (a first pass: progress total, and bad input found before anything is
+// written).
+Expected<std::size_t> count_groups(const std::string& path, const std::vector<std::string>& by);
+
+}  // namespace metapool::batch

@@ -1,0 +1,263 @@
+#include "batch/result_row.hpp"
+
+#include <cmath>
+
+#include <fmt/compile.h>
+#include <fmt/format.h>
+
+
+namespace metapool::batch {
+namespace {
+
+// Writes fields one after the other, in CSV or as JSON members.
+class RowWriter {
+ public:
+  RowWriter(std::string& out, BatchFormat format, const std::vector<std::string>& names)
+      : m_out(out), m_format(format), m_names(names) {
+    if (m_format == BatchFormat::Jsonl) m_out += '{';
+  }
+
+  void text(std::string_view value) {
+    begin();
+    if (m_format == BatchFormat::Csv) {
+      csv_text(value);
+    } else {
+      json_text(value);
+    }
+  }
+  void missing() {
+    begin();
+    m_out += m_format == BatchFormat::Csv ? "NA" : "null";
+  }
+  // format_exact's policy (shortest round trip via fmt "{}", NA, Inf, -Inf),
+  // written in place instead of through a temporary string.
+  void number(double value) {
+    if (std::isnan(value) || (m_format == BatchFormat::Jsonl && std::isinf(value))) return missing();
+    begin();
+    if (std::isinf(value)) {
+      m_out += value > 0 ? "Inf" : "-Inf";
+    } else {
+      char buffer[64];
+      const auto end = fmt::format_to(buffer, FMT_COMPILE("{}"), value);
+      m_out.append(buffer, end);
+    }
+  }
+  void number(const std::optional<double>& value) {
+    if (!value) return missing();
+    number(*value);
+  }
+  void integer(long long value) {
+    begin();
+    fmt::format_to(std::back_inserter(m_out), "{}", value);
+  }
+  void list(const std::vector<std::string>& values) {
+    if (m_format == BatchFormat::Csv) {
+      std::string joined;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) joined += " | ";
+        joined += values[i];
+      }
+      return text(joined);
+    }
+    begin();
+    m_out += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) m_out += ',';
+      json_text(values[i]);
+    }
+    m_out += ']';
+  }
+  void finish() { m_out += m_format == BatchFormat::Csv ? "\n" : "}\n"; }
+
+ private:
+  void begin() {
+    if (m_field > 0) m_out += ',';
+    if (m_format == BatchFormat::Jsonl) {
+      json_text(m_names[m_field]);
+      m_out += ':';
+    }
+    ++m_field;
+  }
+  // RFC 4180; line breaks become spaces so that one row is one line (the
+  // shard merge sorts lines).
+  void csv_text(std::string_view value) {
+    bool plain = value != "NA";
+    for (char c : value) plain = plain && c != ',' && c != '"' && c != '\n' && c != '\r';
+    if (plain) {
+      m_out += value;
+      return;
+    }
+    m_out += '"';
+    for (char c : value) {
+      if (c == '"') {
+        m_out += "\"\"";
+      } else if (c == '\n' || c == '\r') {
+        m_out += ' ';
+      } else {
+        m_out += c;
+      }
+    }
+    m_out += '"';
+  }
+  void json_text(std::string_view value) {
+    m_out += '"';
+    for (char c : value) {
+      switch (c) {
+        case '"': m_out += "\\\""; break;
+        case '\\': m_out += "\\\\"; break;
+        case '\n': m_out += "\\n"; break;
+        case '\r': m_out += "\\r"; break;
+        case '\t': m_out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            fmt::format_to(std::back_inserter(m_out), "\\u{:04x}", static_cast<unsigned>(c));
+          } else {
+            m_out += c;
+          }
+      }
+    }
+    m_out += '"';
+  }
+
+  std::string& m_out;
+  BatchFormat m_format;
+  const std::vector<std::string>& m_names;
+  std::size_t m_field = 0;
+};
+
+}  // namespace
+
+std::optional<BatchFormat> parse_batch_format(std::string_view text) {
+  if (text == "csv") return BatchFormat::Csv;
+  if (text == "jsonl") return BatchFormat::Jsonl;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& result_column_names() {
+  static const std::vector<std::string> names{
+      "config", "status", "error", "rows", "measure", "method", "requested_method", "test", "level", "k",
+      "estimate", "se", "statistic", "pval", "ci_lb", "ci_ub", "df", "tau2", "se_tau2", "tau", "I2", "H2", "Q",
+      "Q_df", "Q_pval", "pi_lb", "pi_ub", "tau2_ci_lb", "tau2_ci_ub", "tau_ci_lb", "tau_ci_ub", "I2_ci_lb",
+      "I2_ci_ub", "H2_ci_lb", "H2_ci_ub", "scale", "transformed_estimate", "transformed_ci_lb",
+      "transformed_ci_ub", "transformed_pi_lb", "transformed_pi_ub", "warnings"};
+  return names;
+}
+
+std::vector<std::string> result_columns(const std::vector<std::string>& key_names) {
+  std::vector<std::string> columns{"group_index", "config_index"};
+  columns.insert(columns.end(), key_names.begin(), key_names.end());
+  const auto& fixed = result_column_names();
+  columns.insert(columns.end(), fixed.begin(), fixed.end());
+  return columns;
+}
+
+std::string render_header(const std::vector<std::string>& key_names, BatchFormat format) {
+  if (format != BatchFormat::Csv) return {};
+  std::string out;
+  const auto columns = result_columns(key_names);
+  RowWriter writer(out, format, columns);
+  for (const auto& name : columns) writer.text(name);
+  writer.finish();
+  return out;
+}
+
+std::string_view to_string(RowStatus status) {
+  switch (status) {
+    case RowStatus::Ok: return "ok";
+    case RowStatus::NotConverged: return "not_converged";
+    case RowStatus::Error: return "error";
+  }
+  return "error";
+}
+
+RowStatus row_status(const Expected<PoolAnalysis>& result) {
+  if (!result) return RowStatus::Error;
+  return result->pool.converged ? RowStatus::Ok : RowStatus::NotConverged;
+}
+
+void append_row(std::string& out, BatchFormat format, const Group& group,
+                const std::vector<std::string>& columns, std::size_t config_index,
+                const AnalysisConfig& config, const Expected<PoolAnalysis>& result) {
+  RowWriter w(out, format, columns);
+  w.integer(static_cast<long long>(group.index));
+  w.integer(static_cast<long long>(config_index));
+  for (const auto& value : group.key) w.text(value);
+  w.text(config.label);
+  const RowStatus status = row_status(result);
+  w.text(to_string(status));
+  if (result) {
+    w.missing();
+  } else {
+    w.text(result.error().render());
+  }
+  w.integer(static_cast<long long>(group.rows));
+  const AnalysisOptions& o = config.options;
+  if (!result) {
+    if (o.measure) {
+      w.text(to_string(*o.measure));
+    } else {
+      w.missing();
+    }
+    w.text(to_string(o.method));
+    w.text(to_string(o.method));
+    w.text(to_string(o.test));
+    w.number(o.ci_level * 100);
+    // k .. transformed_pi_ub, then warnings
+    const std::size_t fixed_numbers = result_column_names().size() - 10;
+    for (std::size_t i = 0; i < fixed_numbers; ++i) w.missing();
+    w.list({});
+    w.finish();
+    return;
+  }
+  const PoolResult& p = result->pool;
+  w.text(to_string(p.measure));
+  w.text(to_string(p.method));
+  w.text(to_string(p.requested));
+  w.text(to_string(p.test));
+  w.number(p.ci_level * 100);
+  w.integer(static_cast<long long>(p.k));
+  w.number(p.estimate);
+  w.number(p.se);
+  w.number(p.statistic);
+  w.number(p.pval);
+  w.number(p.ci_lb);
+  w.number(p.ci_ub);
+  w.number(p.df);
+  w.number(p.tau2);
+  w.number(p.se_tau2);
+  w.number(p.tau);
+  w.number(p.I2);
+  w.number(p.H2);
+  w.number(p.Q);
+  w.integer(p.Q_df);
+  w.number(p.Q_pval);
+  const auto interval = [&](const std::optional<Interval>& ci) {
+    if (ci) {
+      w.number(ci->lb);
+      w.number(ci->ub);
+    } else {
+      w.missing();
+      w.missing();
+    }
+  };
+  interval(p.pi);
+  interval(p.tau2_ci);
+  interval(p.tau_ci);
+  interval(p.I2_ci);
+  interval(p.H2_ci);
+  if (result->transformed) {
+    const Transformed& t = *result->transformed;
+    w.text(t.scale);
+    w.number(t.estimate);
+    w.number(t.ci_lb);
+    w.number(t.ci_ub);
+    w.number(t.pi_lb);
+    w.number(t.pi_ub);
+  } else {
+    for (int i = 0; i < 6; ++i) w.missing();
+  }
+  w.list(p.warnings);
+  w.finish();
+}
+
+}  // namespace metapool::batch

@@ -1,0 +1,297 @@
+#include "batch/runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "io/number.hpp"
+#include "io/output_file.hpp"
+#include "render/output.hpp"
+
+namespace metapool::batch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct GroupOutput {
+  std::string text;
+  std::size_t rows = 0, failed = 0, not_converged = 0;
+  std::optional<Diagnostic> fatal;  // a report could not be written
+};
+
+struct Context {
+  const BatchOptions& options;
+  std::vector<std::string> columns;
+};
+
+Expected<PoolAnalysis> analyse_guarded(CsvTable table, const AnalysisOptions& options) {
+  try {
+    return analyse_pool(std::move(table), options);
+  } catch (const std::exception& e) {
+    return make_error(fmt::format("internal error in this analysis: {}", e.what()));
+  }
+}
+
+GroupOutput process_group(Group& group, const Context& context) {
+  GroupOutput out;
+  const auto& configs = context.options.configs;
+  for (std::size_t c = 0; c < configs.size(); ++c) {
+    // analyse_pool takes the table by value: the last configuration may move it.
+    Expected<PoolAnalysis> result = c + 1 < configs.size()
+                                        ? analyse_guarded(group.table, configs[c].options)
+                                        : analyse_guarded(std::move(group.table), configs[c].options);
+    const RowStatus status = row_status(result);
+    out.failed += status == RowStatus::Error ? 1 : 0;
+    out.not_converged += status == RowStatus::NotConverged ? 1 : 0;
+    ++out.rows;
+    append_row(out.text, context.options.format, group, context.columns, c, configs[c], result);
+    if (result && !context.options.reports_dir.empty() && !out.fatal) {
+      const auto path = std::filesystem::path(context.options.reports_dir) / report_file_name(group, c);
+      auto written = write_file_atomic(path.string(), render_pool(*result, OutputFormat::Json));
+      if (!written) out.fatal = written.error();
+    }
+  }
+  return out;
+}
+
+// The single-thread path and the threaded path share this bookkeeping.
+class Collector {
+ public:
+  Collector(const OutputSink& output, const ProgressSink& progress, std::size_t total)
+      : m_output(output), m_progress(progress), m_total(total), m_start(Clock::now()) {}
+
+  // False when the output failed or a report could not be written.
+  bool take(GroupOutput&& group) {
+    if (group.fatal) {
+      m_error = std::move(group.fatal);
+      return false;
+    }
+    if (!m_output(group.text)) {
+      m_error = make_error("cannot write the results (disk full, or the reader of the output closed it?)");
+      return false;
+    }
+    ++m_summary.groups;
+    m_summary.rows += group.rows;
+    m_summary.failed += group.failed;
+    m_summary.not_converged += group.not_converged;
+    if (m_progress) {
+      m_progress(BatchProgress{m_summary.groups, m_total,
+                               std::chrono::duration<double>(Clock::now() - m_start).count()});
+    }
+    return true;
+  }
+  const std::optional<Diagnostic>& error() const { return m_error; }
+  const BatchSummary& summary() const { return m_summary; }
+
+ private:
+  const OutputSink& m_output;
+  const ProgressSink& m_progress;
+  std::size_t m_total;
+  Clock::time_point m_start;
+  BatchSummary m_summary;
+  std::optional<Diagnostic> m_error;
+};
+
+// Worker pool with a bounded window: at most `window` groups are queued,
+// running or waiting in the reorder ring at any time.
+class ThreadedRun {
+ public:
+  ThreadedRun(const Context& context, unsigned threads, Collector& collector)
+      : m_context(context), m_window(static_cast<std::size_t>(threads) * 4), m_ring(m_window),
+        m_collector(collector) {
+    for (unsigned t = 0; t < threads; ++t) m_workers.emplace_back([this] { work(); });
+  }
+  ~ThreadedRun() { close(); }
+  ThreadedRun(const ThreadedRun&) = delete;
+  ThreadedRun& operator=(const ThreadedRun&) = delete;
+
+  // Queues a group (blocks while the window is full, writing finished groups
+  // meanwhile). False when output failed.
+  bool submit(Group&& group) {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+      if (!flush(lock)) return false;
+      if (m_submitted - m_written < m_window) break;
+      m_done_cv.wait(lock);
+    }
+    m_queue.push_back(Job{m_submitted++, std::move(group)});
+    lock.unlock();
+    m_work_cv.notify_one();
+    return true;
+  }
+
+  // Waits for every queued group and writes it. False when output failed.
+  bool finish() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+      if (!flush(lock)) return false;
+      if (m_written == m_submitted) return true;
+      m_done_cv.wait(lock);
+    }
+  }
+
+  void close() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_closing = true;
+      m_queue.clear();
+    }
+    m_work_cv.notify_all();
+    for (auto& worker : m_workers) {
+      if (worker.joinable()) worker.join();
+    }
+  }
+
+ private:
+  struct Job {
+    std::size_t sequence;
+    Group group;
+  };
+  struct Slot {
+    bool ready = false;
+    GroupOutput output;
+  };
+
+  void work() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(m_mutex);
+        m_work_cv.wait(lock, [&] { return m_closing || !m_queue.empty(); });
+        if (m_closing) return;
+        job = std::move(m_queue.front());
+        m_queue.pop_front();
+      }
+      GroupOutput output = process_group(job.group, m_context);
+      {
+        std::lock_guard lock(m_mutex);
+        Slot& slot = m_ring[job.sequence % m_window];
+        slot.output = std::move(output);
+        slot.ready = true;
+      }
+      m_done_cv.notify_all();
+    }
+  }
+
+  // Writes the finished groups that are next in order; called with the lock
+  // held, releases it while writing.
+  bool flush(std::unique_lock<std::mutex>& lock) {
+    for (;;) {
+      Slot& slot = m_ring[m_written % m_window];
+      if (!slot.ready) return true;
+      GroupOutput output = std::move(slot.output);
+      slot.ready = false;
+      ++m_written;
+      lock.unlock();
+      const bool ok = m_collector.take(std::move(output));
+      lock.lock();
+      if (!ok) return false;
+    }
+  }
+
+  const Context& m_context;
+  std::size_t m_window;
+  std::vector<Slot> m_ring;
+  Collector& m_collector;
+  std::mutex m_mutex;
+  std::condition_variable m_work_cv, m_done_cv;
+  std::deque<Job> m_queue;
+  std::size_t m_submitted = 0, m_written = 0;
+  bool m_closing = false;
+  std::vector<std::thread> m_workers;
+};
+
+}  // namespace
+
+Expected<Shard> parse_shard(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  const auto bad = [&] {
+    return make_error(fmt::format("--shard \"{}\" is invalid; expected i/n with 0 <= i < n, e.g. 0/4 "
+                                  "(group g belongs to shard g mod n)",
+                                  text));
+  };
+  if (slash == std::string_view::npos) return bad();
+  const auto whole = [](std::string_view part) -> std::optional<std::size_t> {
+    if (part.empty() || part.size() > 15) return std::nullopt;
+    std::size_t value = 0;
+    for (char c : part) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return value;
+  };
+  const auto index = whole(text.substr(0, slash));
+  const auto count = whole(text.substr(slash + 1));
+  if (!index || !count || *count == 0 || *index >= *count) return bad();
+  return Shard{*index, *count};
+}
+
+unsigned resolve_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+std::string report_file_name(const Group& group, std::size_t config_index) {
+  std::string key;
+  for (const auto& value : group.key) {
+    if (!key.empty()) key += '_';
+    for (char c : value) {
+      const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '-';
+      key += keep ? c : '_';
+    }
+  }
+  if (key.size() > 60) key.resize(60);
+  return fmt::format("{:06}-{}_{}.json", group.index, config_index, key);
+}
+
+Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& output,
+                                 const ProgressSink& progress) {
+  if (options.configs.empty()) return make_error("batch: no configuration to run");
+  auto reader = GroupReader::open(options.path, options.by);
+  if (!reader) return reader.error();
+  const auto key_names = reader->key_names();
+  for (const auto& name : key_names) {
+    const auto& fixed = result_column_names();
+    if (name == "group_index" || name == "config_index" ||
+        std::find(fixed.begin(), fixed.end(), name) != fixed.end()) {
+      return make_error(fmt::format("--by column \"{}\" has the name of a result column; rename the column", name));
+    }
+  }
+  if (!options.reports_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.reports_dir, ec);
+    if (ec) {
+      return make_error(fmt::format("--reports {}: cannot create the directory ({})", options.reports_dir,
+                                    ec.message()));
+    }
+  }
+  const Context context{options, result_columns(key_names)};
+  if (!output(render_header(key_names, options.format))) {
+    return make_error("cannot write the results (disk full, or the reader of the output closed it?)");
+  }
+  Collector collector(output, progress, options.shard.size_of(options.total_groups));
+  const unsigned threads = resolve_threads(options.threads);
+  std::optional<ThreadedRun> pool;
+  if (threads > 1) pool.emplace(context, threads, collector);
+  Group group;
+  for (;;) {
+    auto got = reader->next(group, options.shard.contains(reader->next_index()));
+    if (!got) return got.error();  // ~ThreadedRun stops the workers
+    if (!*got) break;
+    if (!options.shard.contains(group.index)) continue;
+    const bool ok = pool ? pool->submit(std::move(group)) : collector.take(process_group(group, context));
+    if (!ok) return *collector.error();
+  }
+  if (pool && !pool->finish()) return *collector.error();
+  return collector.summary();
+}
+
+}  // namespace metapool::batch

@@ -1,0 +1,228 @@
+// metapool batch FILE --by COL[,COL..]: many analyses in one run. The rows of
+// one analysis are consecutive in FILE and share the values of the --by
+// columns; every configuration of --analyses is fitted to every analysis,
+// and one results table (CSV or JSONL) is written in file order.
+//
+// Exit status: 0 every row ok; 2 bad arguments or bad input that stops the
+// run (nothing written), or a complete table in which some rows have status
+// error or not_converged; 1 internal failure.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "batch/analysis_spec.hpp"
+#include "batch/group_reader.hpp"
+#include "batch/runner.hpp"
+#include "cli/command.hpp"
+
+namespace metapool::cli {
+namespace {
+
+// The results file, written to a temporary file beside it and renamed into
+// place only when the whole table has been written.
+class AtomicOutputFile {
+ public:
+  ~AtomicOutputFile() { discard(); }
+
+  std::optional<Diagnostic> open(const std::string& path) {
+    m_path = path;
+    const auto target = std::filesystem::path(path);
+    const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) return make_error(fmt::format("--out {}: cannot create a file in {}", path, dir.string()));
+    m_temp = pattern;
+    m_file = ::fdopen(fd, "wb");
+    if (m_file == nullptr) {
+      ::close(fd);
+      return make_error(fmt::format("--out {}: cannot open the temporary file", path));
+    }
+    return std::nullopt;
+  }
+  bool write(std::string_view text) {
+    return std::fwrite(text.data(), 1, text.size(), m_file) == text.size();
+  }
+  std::optional<Diagnostic> commit() {
+    const bool flushed = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
+    const bool closed = std::fclose(m_file) == 0;
+    m_file = nullptr;
+    if (!flushed || !closed || std::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+      discard();
+      return make_error(fmt::format("--out {}: cannot write the file", m_path));
+    }
+    m_temp.clear();
+    return std::nullopt;
+  }
+  void discard() {
+    if (m_file != nullptr) std::fclose(m_file);
+    m_file = nullptr;
+    if (!m_temp.empty()) std::remove(m_temp.c_str());
+    m_temp.clear();
+  }
+
+ private:
+  std::string m_path, m_temp;
+  std::FILE* m_file = nullptr;
+};
+
+// "[=======>      ] 4200/10000  42%  35012/s  ETA 0:00:02" on one line of stderr.
+class ProgressBar {
+ public:
+  void update(const batch::BatchProgress& p, bool final = false) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!final && now - m_last < std::chrono::milliseconds(100)) return;
+    m_last = now;
+    const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0.0;
+    std::string line;
+    if (p.total > 0) {
+      const double fraction = std::min(1.0, static_cast<double>(p.done) / static_cast<double>(p.total));
+      const int width = 30;
+      const int filled = static_cast<int>(fraction * width);
+      line = "[" + std::string(static_cast<std::size_t>(filled), '=') + (filled < width ? ">" : "") +
+             std::string(static_cast<std::size_t>(std::max(0, width - filled - 1)), ' ') + "] ";
+      line += fmt::format("{}/{} {:3.0f}%  {:.0f}/s", p.done, p.total, fraction * 100, rate);
+      if (rate > 0) {
+        const auto eta = static_cast<long long>(static_cast<double>(p.total - std::min(p.done, p.total)) / rate);
+        line += fmt::format("  ETA {}:{:02}:{:02}", eta / 3600, eta / 60 % 60, eta % 60);
+      }
+    } else {
+      line = fmt::format("{} analyses  {:.0f}/s", p.done, rate);
+    }
+    std::fprintf(stderr, "\r%s\x1b[K", line.c_str());
+    if (final) std::fputc('\n', stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point m_last{};
+};
+
+class BatchCommand final : public Command {
+ public:
+  CLI::App* attach(CLI::App& app) override {
+    CLI::App* cmd = app.add_subcommand(
+        "batch", "many analyses in one run: one row per analysis x configuration of a long-format CSV");
+    add_common_options(*cmd, m_args, true);
+    m_args.format = "csv";
+    cmd->get_option("--format")->description("output format: csv (default) | jsonl (one JSON object per line)");
+    cmd->add_option("--by", m_by, "id columns of an analysis, e.g. outcome,timepoint (rows of one analysis "
+                                  "must be consecutive)")
+        ->required()
+        ->delimiter(',');
+    cmd->add_option("--analyses", m_analyses,
+                    "configurations fitted to every analysis, ';'-separated, each KEY=VALUE[,KEY=VALUE..] "
+                    "with keys measure, method (fallbacks as REML/DL), test, level, cc, cc_to, label; e.g. "
+                    "\"method=REML,test=knha;method=DL\" (default: the options given)");
+    cmd->add_option("--threads", m_threads, "worker threads (default: all cores)");
+    cmd->add_option("--shard", m_shard, "i/n: only analyses g with g mod n = i (0-based, file order)");
+    cmd->add_option("--reports", m_reports, "directory for one pool JSON file per analysis and configuration");
+    return cmd;
+  }
+
+  int run() override {
+    CommonArgs common = m_args;
+    common.format = "text";  // batch formats are checked below
+    auto parsed = convert(common);
+    if (!parsed) return report(parsed.error());
+    const auto format = batch::parse_batch_format(m_args.format);
+    if (!format) {
+      return report(make_error(fmt::format("unknown --format \"{}\" for batch; expected csv or jsonl", m_args.format)));
+    }
+    auto configs = batch::parse_analyses(m_analyses, parsed->options);
+    if (!configs) return report(configs.error());
+    if (!parsed->options.measure && m_analyses.empty()) {
+      // the measure is known per analysis only; validated there
+    } else if (parsed->options.measure && m_analyses.empty()) {
+      if (auto problem = validate(parsed->options, *parsed->options.measure)) return report(*problem);
+    }
+    batch::BatchOptions options;
+    options.path = m_args.file;
+    options.by = m_by;
+    options.configs = std::move(configs).value();
+    options.format = *format;
+    if (m_threads) {
+      if (*m_threads < 1 || *m_threads > 4096) {
+        return report(make_error(fmt::format("--threads {} is invalid; expected 1 to 4096", *m_threads)));
+      }
+      options.threads = static_cast<unsigned>(*m_threads);
+    }
+    if (!m_shard.empty()) {
+      auto shard = batch::parse_shard(m_shard);
+      if (!shard) return report(shard.error());
+      options.shard = *shard;
+    }
+    options.reports_dir = m_reports;
+
+    // A first pass over a regular file finds bad input before anything is
+    // written to standard output, and gives the progress bar its total. With
+    // --out it is not needed for that (the file appears only when complete),
+    // so it runs only for the progress bar. Standard input and pipes are read
+    // once; their problems are found when reached.
+    const bool show_progress = ::isatty(2) == 1;
+    std::error_code ec;
+    if ((m_args.out.empty() || show_progress) && m_args.file != "-" &&
+        std::filesystem::is_regular_file(m_args.file, ec)) {
+      auto total = batch::count_groups(m_args.file, m_by);
+      if (!total) return report(total.error());
+      options.total_groups = *total;
+    }
+
+    AtomicOutputFile file;
+    if (!m_args.out.empty()) {
+      if (auto problem = file.open(m_args.out)) return report(*problem);
+    }
+    static char buffer[1 << 16];
+    if (m_args.out.empty()) std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+    const batch::OutputSink output = [&](std::string_view text) {
+      if (!m_args.out.empty()) return file.write(text);
+      return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    };
+    ProgressBar bar;
+    batch::ProgressSink progress;
+    if (show_progress) progress = [&](const batch::BatchProgress& p) { bar.update(p); };
+
+    const auto started = std::chrono::steady_clock::now();
+    auto summary = batch::run_batch(options, output, progress);
+    if (show_progress && summary) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      bar.update({summary->groups, summary->groups, elapsed}, true);
+    }
+    if (!summary) {
+      if (show_progress) std::fputc('\n', stderr);
+      file.discard();
+      std::fflush(stdout);
+      return report(summary.error());
+    }
+    if (!m_args.out.empty()) {
+      if (auto problem = file.commit()) return report(*problem);
+    } else if (std::fflush(stdout) != 0) {
+      return report(make_error("cannot write the results to standard output"));
+    }
+    if (summary->failed + summary->not_converged > 0) {
+      std::cerr << fmt::format("metapool batch: {} of {} analyses failed (status error) and {} did not converge "
+                               "(status not_converged); the table is complete, see its status and error columns\n",
+                               summary->failed, summary->rows, summary->not_converged);
+      return kExitBadInput;
+    }
+    return kExitOk;
+  }
+
+ private:
+  CommonArgs m_args;
+  std::vector<std::string> m_by;
+  std::string m_analyses;
+  std::optional<int> m_threads;
+  std::string m_shard;
+  std::string m_reports;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_batch_command() { return std::make_unique<BatchCommand>(); }
+
+}  // namespace metapool::cli
