@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config ccache
   libeigen3-dev libboost-math-dev libfccp-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev gcovr
   libssl-dev librsvg2-bin fonts-dejavu-core chromium)
 # libssl-dev: SHA-256 of report inputs (libcrypto); librsvg2-bin: rsvg-convert
 # turns the report's SVG plots into PNG/PDF; fonts-dejavu-core: the plots'
