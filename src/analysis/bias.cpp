@@ -43,12 +43,9 @@ Expected<BiasAnalysis> analyse_bias(CsvTable table, const AnalysisOptions& optio
   out.egger_lm = regtest(out.data, RegtestModel::Lm, RegtestPredictor::Sei, Method::EE, TestType::T, level);
   out.rank = ranktest(out.data);
 
-  PoolOptions po;
-  po.measure = pa.input.effects.measure;
+  PoolOptions po = pool_options_from(options, pa.input.effects.measure);
   po.method = pa.pool.method;  // after a fallback, the method that was used
   po.test = pa.pool.test;
-  po.ci_level = level;
-  po.fallback = options.fallback;
   TrimFillOptions tf;
   tf.side = bias.side;
   tf.estimator = TrimFillEstimator::L0;

@@ -119,6 +119,22 @@ Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions&
   return EffectsAnalysis{std::move(data).value(), std::move(effects).value(), used};
 }
 
+PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
+  PoolOptions pool_options;
+  pool_options.measure = measure;
+  pool_options.method = options.method;
+  pool_options.test = options.test;
+  pool_options.ci_level = options.ci_level;
+  pool_options.fallback = options.fallback;
+  pool_options.cc = options.cc.value_or(default_cc(measure));
+  pool_options.cc_to = options.cc_to;
+  pool_options.i2 = options.i2.value_or(I2Definition::Metafor);
+  pool_options.pi_df = options.pi_df.value_or(PiDf::Auto);
+  if (options.mh_cc) pool_options.mh_cc.to = *options.mh_cc;
+  if (options.mh_cc_add) pool_options.mh_cc.add = *options.mh_cc_add;
+  return pool_options;
+}
+
 Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options) {
   auto effects = analyse_effects(std::move(table), options);
   if (!effects) return effects.error();
@@ -127,18 +143,7 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
   const StudyData& data = analysis.input.data;
   const EffectSizes& es = analysis.input.effects;
 
-  PoolOptions pool_options;
-  pool_options.measure = es.measure;
-  pool_options.method = options.method;
-  pool_options.test = options.test;
-  pool_options.ci_level = options.ci_level;
-  pool_options.fallback = options.fallback;
-  pool_options.cc = options.cc.value_or(default_cc(es.measure));
-  pool_options.cc_to = options.cc_to;
-  pool_options.i2 = options.i2.value_or(I2Definition::Metafor);
-  pool_options.pi_df = options.pi_df.value_or(PiDf::Auto);
-  if (options.mh_cc) pool_options.mh_cc.to = *options.mh_cc;
-  if (options.mh_cc_add) pool_options.mh_cc.add = *options.mh_cc_add;
+  const PoolOptions pool_options = pool_options_from(options, es.measure);
 
   std::vector<std::string> dropped;
   const bool counts_model = options.method == Method::MH || options.method == Method::PETO;

@@ -43,6 +43,12 @@ struct AnalysisOptions {
   std::optional<SmdVtype> smd_vtype;
 };
 
+// The model options the user's analysis options imply for `measure`
+// (method, test, level, fallback chain, continuity corrections and the
+// named conventions). Every refit (leave-one-out, bias, report tables)
+// starts from this so that it honours the same conventions as `pool`.
+PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure);
+
 // Checks the options against each other (e.g. MH needs OR, RR or RD).
 std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measure);
 

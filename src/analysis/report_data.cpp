@@ -12,13 +12,10 @@ namespace {
 bool counts_method(Method method) { return method == Method::MH || method == Method::PETO; }
 
 PoolOptions pool_options_for(const PoolAnalysis& a, const AnalysisOptions& options, Method method, TestType test) {
-  PoolOptions o;
-  o.measure = a.input.effects.measure;
+  PoolOptions o = pool_options_from(options, a.input.effects.measure);
   o.method = method;
   o.test = test;
-  o.ci_level = options.ci_level;
-  o.cc = options.cc.value_or(default_cc(a.input.effects.measure));
-  o.cc_to = options.cc_to;
+  o.fallback.clear();  // each row of the method table is that method alone
   return o;
 }
 

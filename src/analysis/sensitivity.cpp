@@ -89,14 +89,7 @@ Expected<SensitivityAnalysis> analyse_sensitivity(CsvTable table, const Analysis
     out.order_column = header;
   }
 
-  PoolOptions po;
-  po.measure = es.measure;
-  po.method = options.method;
-  po.test = options.test;
-  po.ci_level = options.ci_level;
-  po.fallback = options.fallback;
-  po.cc = options.cc.value_or(default_cc(es.measure));
-  po.cc_to = options.cc_to;
+  const PoolOptions po = pool_options_from(options, es.measure);
 
   if (options.method == Method::MH || options.method == Method::PETO) {
     BinaryCounts counts;
