@@ -45,6 +45,12 @@ Tau2Choice estimate_tau2(const EffectData& d, const PoolOptions& o, std::vector<
       continue;
     }
     last = {chain[i], f(d, t_opts)};
+    if (last.estimate.converged && !std::isfinite(last.estimate.tau2)) {
+      // e.g. |yi| ~ 1e160: the squares overflow and a closed form gives Inf.
+      last.estimate.converged = false;
+      last.estimate.message = fmt::format("{}: tau^2 is not finite (the effects are too large for double arithmetic)",
+                                          to_string(chain[i]));
+    }
     if (last.estimate.converged) {
       if (i > 0) {
         warnings.push_back(fmt::format("fit_uni: using {} after {} did not converge", to_string(chain[i]),
