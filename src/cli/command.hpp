@@ -39,6 +39,8 @@ std::unique_ptr<Command> make_bias_command();
 // `argv` as given, for the report's reproducibility stamp.
 std::unique_ptr<Command> make_report_command(std::vector<std::string> argv);
 std::unique_ptr<Command> make_batch_command();
+// `argv` as given, for the index page's reproducibility stamp.
+std::unique_ptr<Command> make_collection_command(std::vector<std::string> argv);
 
 // Options shared by the analysis commands, as typed; converted and checked
 // after parsing so every bad value gets our message and exit status 2.

@@ -581,6 +581,9 @@ std::string render_figure_tables(const FigureResult& f, const ReproduceReport& r
 
 }  // namespace
 
+Table reproduce_file_table(const ReproduceReport& report, bool with_study) { return compact_table(report, with_study); }
+std::string reproduce_file_legend(const ReproduceReport& report) { return file_legend(report); }
+
 std::string render_reproduce(const ReproduceReport& report, OutputFormat format) {
   const bool single = report.source.empty() && report.figures.size() == 1;
   switch (format) {
