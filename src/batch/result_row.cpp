@@ -164,7 +164,6 @@ std::string render_header(const std::vector<std::string>& key_names, BatchFormat
 std::string_view to_string(RowStatus status) {
   switch (status) {
     case RowStatus::Ok: return "ok";
-    case RowStatus::NotConverged: return "not_converged";
     case RowStatus::Error: return "error";
   }
   return "error";
@@ -172,7 +171,7 @@ std::string_view to_string(RowStatus status) {
 
 RowStatus row_status(const Expected<PoolAnalysis>& result) {
   if (!result) return RowStatus::Error;
-  return result->pool.converged ? RowStatus::Ok : RowStatus::NotConverged;
+  return result->pool.converged ? RowStatus::Ok : RowStatus::Error;
 }
 
 void append_row(std::string& out, BatchFormat format, const Group& group,
@@ -185,10 +184,15 @@ void append_row(std::string& out, BatchFormat format, const Group& group,
   w.text(config.label);
   const RowStatus status = row_status(result);
   w.text(to_string(status));
-  if (result) {
-    w.missing();
-  } else {
+  if (!result) {
     w.text(result.error().render());
+  } else if (status == RowStatus::Error) {
+    // pool prints the numbers with warnings; here the warnings are the error
+    std::string message = "the model did not converge";
+    for (const auto& warning : result->pool.warnings) message += "; " + warning;
+    w.text(message);
+  } else {
+    w.missing();
   }
   w.integer(static_cast<long long>(group.rows));
   const AnalysisOptions& o = config.options;

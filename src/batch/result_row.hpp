@@ -24,10 +24,10 @@ const std::vector<std::string>& result_column_names();
 // The CSV header line ("" for JSONL).
 std::string render_header(const std::vector<std::string>& key_names, BatchFormat format);
 
-// Row status: "ok"; "not_converged" (the estimator did not converge and no
-// fallback did: numbers as pool reports them); "error" (bad data or a model
-// that cannot be fitted; the numbers are NA and `error` says why).
-enum class RowStatus { Ok, NotConverged, Error };
+// Row status: "ok", or "error": bad data or a model that cannot be fitted
+// (numbers NA), or a fit that did not converge (numbers as pool reports
+// them); `error` says why.
+enum class RowStatus { Ok, Error };
 std::string_view to_string(RowStatus status);
 RowStatus row_status(const Expected<PoolAnalysis>& result);
 

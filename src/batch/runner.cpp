@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 struct GroupOutput {
   std::string text;
-  std::size_t rows = 0, failed = 0, not_converged = 0;
+  std::size_t rows = 0, failed = 0;
   std::optional<Diagnostic> fatal;  // a report could not be written
 };
 
@@ -49,7 +49,6 @@ GroupOutput process_group(Group& group, const Context& context) {
                                         : analyse_guarded(std::move(group.table), configs[c].options);
     const RowStatus status = row_status(result);
     out.failed += status == RowStatus::Error ? 1 : 0;
-    out.not_converged += status == RowStatus::NotConverged ? 1 : 0;
     ++out.rows;
     append_row(out.text, context.options.format, group, context.columns, c, configs[c], result);
     if (result && !context.options.reports_dir.empty() && !out.fatal) {
@@ -80,7 +79,6 @@ class Collector {
     ++m_summary.groups;
     m_summary.rows += group.rows;
     m_summary.failed += group.failed;
-    m_summary.not_converged += group.not_converged;
     if (m_progress) {
       m_progress(BatchProgress{m_summary.groups, m_total,
                                std::chrono::duration<double>(Clock::now() - m_start).count()});

@@ -49,7 +49,6 @@ struct BatchSummary {
   std::size_t groups = 0;          // groups of this shard processed
   std::size_t rows = 0;            // rows written (groups x configurations)
   std::size_t failed = 0;          // rows with status error
-  std::size_t not_converged = 0;   // rows with status not_converged
 };
 
 // Receives output text in order; returns false when writing failed.

@@ -5,7 +5,7 @@
 //
 // Exit status: 0 every row ok; 2 bad arguments or bad input that stops the
 // run (nothing written), or a complete table in which some rows have status
-// error or not_converged; 1 internal failure.
+// error; 1 internal failure.
 #include <unistd.h>
 
 #include <chrono>
@@ -203,10 +203,11 @@ class BatchCommand final : public Command {
     } else if (std::fflush(stdout) != 0) {
       return report(make_error("cannot write the results to standard output"));
     }
-    if (summary->failed + summary->not_converged > 0) {
-      std::cerr << fmt::format("metapool batch: {} of {} analyses failed (status error) and {} did not converge "
-                               "(status not_converged); the table is complete, see its status and error columns\n",
-                               summary->failed, summary->rows, summary->not_converged);
+    if (summary->failed > 0) {
+      std::cerr << fmt::format("metapool batch: {} of {} analyses failed (status error: bad data, or a model that "
+                               "could not be fitted or did not converge); the table is complete, see its error "
+                               "column\n",
+                               summary->failed, summary->rows);
       return kExitBadInput;
     }
     return kExitOk;
