@@ -120,6 +120,14 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
     r.warnings.push_back(fmt::format("fit_uni: ci_level must be in (0, 1) (got {})", options.ci_level));
     return r;
   }
+  {
+    // metafor rma.uni (control evtol = 1e-7): warn when max(vi)/min(vi) >= 1e7.
+    const auto [lo, hi] = std::minmax_element(data.vi.begin(), data.vi.end());
+    if (*hi / *lo >= 1e7 && std::isfinite(*hi / *lo)) {
+      r.warnings.push_back(
+          "Ratio of largest to smallest sampling variance extremely large. May not be able to obtain stable results.");
+    }
+  }
   TestType test = options.test;
   if (k == 1 && test != TestType::Z) {
     test = TestType::Z;

@@ -30,4 +30,10 @@ std::string format_pvalue(double pval) {
   return format_fixed(pval, 4);
 }
 
+std::string format_log10_pvalue(double log10_pval) {
+  if (std::isnan(log10_pval)) return "NA";
+  if (std::isinf(log10_pval)) return log10_pval < 0 ? "0" : "Inf";
+  return "10^" + format_fixed(log10_pval, 1);
+}
+
 }  // namespace metapool

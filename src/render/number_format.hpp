@@ -16,6 +16,10 @@ std::string format_fixed(double value, int digits = 4);
 // A p-value as metafor prints it: "<.0001" below 1e-4, else 4 decimals.
 std::string format_pvalue(double pval);
 
+// A p-value given as its log10, for p-values that underflow double:
+// "10^-483.5" (one decimal of the exponent); "NA" for NaN.
+std::string format_log10_pvalue(double log10_pval);
+
 // nullopt -> "NA", else format_fixed.
 std::string format_fixed(const std::optional<double>& value, int digits = 4);
 

@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -7,6 +9,7 @@
 #include "render/number_format.hpp"
 #include "render/output.hpp"
 #include "render/table.hpp"
+#include "stats/distributions.hpp"
 
 namespace metapool {
 namespace {
@@ -16,6 +19,15 @@ using Json = nlohmann::ordered_json;
 Json interval_json(const std::optional<Interval>& interval) {
   if (!interval) return nullptr;
   return Json::array({json_number(interval->lb), json_number(interval->ub)});
+}
+
+// log10 of the two-sided p-value: log10(pval) while pval is a normal double,
+// else from the z or t tail of the statistic (stats::log10_pval_two_sided_*),
+// so that a p-value that underflows to 0 still has a finite log10.
+double log10_pval_of(double pval, double statistic, const std::optional<double>& df) {
+  if (std::isnan(pval)) return kNaN;
+  if (pval >= 1e-300) return std::log10(pval);
+  return df ? stats::log10_pval_two_sided_t(statistic, *df) : stats::log10_pval_two_sided_z(statistic);
 }
 
 std::string model_title(const PoolResult& p) {
@@ -125,6 +137,11 @@ std::string render_text_summary(const PoolAnalysis& analysis) {
   row.push_back(format_fixed(p.ci_ub));
   model.rows.push_back(std::move(row));
   out += render_text(model);
+  if (p.pval < 1e-300) {
+    // Below what a double holds (metafor prints 0 / <.0001): the exponent.
+    out += fmt::format("(two-sided p = {}, below 1e-300)\n",
+                       format_log10_pvalue(log10_pval_of(p.pval, p.statistic, p.df)));
+  }
   if (p.pi) {
     out += fmt::format("\nPrediction interval: [{}, {}]\n", format_fixed(p.pi->lb), format_fixed(p.pi->ub));
   }
@@ -187,6 +204,7 @@ Json pool_fields_json(const PoolResult& p, const std::optional<Transformed>& tra
   out["se"] = json_number(p.se);
   out["statistic"] = json_number(p.statistic);
   out["pval"] = json_number(p.pval);
+  out["log10_pval"] = json_number(log10_pval_of(p.pval, p.statistic, p.df));
   out["ci_lb"] = json_number(p.ci_lb);
   out["ci_ub"] = json_number(p.ci_ub);
   out["df"] = json_number(p.df);

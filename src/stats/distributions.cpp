@@ -30,6 +30,65 @@ using ChiSquared = boost::math::chi_squared_distribution<double, Policy>;
 bool bad_p(double p) { return !(p >= 0.0 && p <= 1.0); }
 bool bad_df(double df) { return !(df > 0.0); }
 
+// Below this a tail probability is computed on the log scale (1e-300 is a
+// normal double, ~8 decades above DBL_MIN, so Boost's value is still exact
+// to rounding there).
+constexpr double kLogTailSwitch = 1e-300;
+
+// log P(Z > x) for x >= 37 (P < 6e-300): Mills ratio R(x) = P(Z > x) / phi(x)
+// by its asymptotic series R(x) ~ (1/x) sum_n (-1)^n (2n-1)!! / x^(2n)
+// (Abramowitz & Stegun 26.2.12), summed while the terms decrease; at x >= 37
+// the first neglected term is below 1e-17 after a handful of terms.
+double log_pnorm_upper_asymptotic(double x) {
+  const double inv_x2 = 1.0 / (x * x);
+  double term = 1.0;
+  double sum = 1.0;
+  for (int n = 1; n < 100; ++n) {
+    const double next = -term * (2.0 * n - 1.0) * inv_x2;
+    if (std::fabs(next) >= std::fabs(term) || std::fabs(next) < 1e-17 * std::fabs(sum)) {
+      if (std::fabs(next) < std::fabs(term)) sum += next;
+      break;
+    }
+    term = next;
+    sum += term;
+  }
+  // log phi(x) - log x + log sum, phi(x) = exp(-x^2/2) / sqrt(2 pi).
+  return -0.5 * x * x - std::log(x) - 0.5 * std::log(2.0 * M_PI) + std::log(sum);
+}
+
+// Continued fraction of the regularized incomplete beta function I_x(a, b)
+// (modified Lentz; Numerical Recipes 6.4 betacf), convergent for
+// x < (a + 1) / (a + b + 2).
+double beta_continued_fraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300;
+  const double qab = a + b, qap = a + 1.0, qam = a - 1.0;
+  double c = 1.0;
+  double d = 1.0 - qab * x / qap;
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1.0 / d;
+  double h = d;
+  for (int m = 1; m <= 100000; ++m) {
+    const double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1.0 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1.0 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::fabs(del - 1.0) < 1e-16) break;
+  }
+  return h;
+}
+
 }  // namespace
 
 double pnorm(double x) {
@@ -86,6 +145,43 @@ double pval_two_sided_z(double z) {
 double pval_two_sided_t(double t, double df) {
   if (std::isnan(t)) return kNaN;
   return std::fmin(1.0, 2.0 * pt_upper(std::fabs(t), df));
+}
+
+double log_pnorm_upper(double x) {
+  if (std::isnan(x)) return kNaN;
+  if (x == kInf) return -kInf;
+  const double p = pnorm_upper(x);
+  if (p >= kLogTailSwitch || x < 37.0) return std::log(p);
+  return log_pnorm_upper_asymptotic(x);
+}
+
+double log_pt_upper(double t, double df) {
+  if (std::isnan(t) || bad_df(df)) return kNaN;
+  if (t == kInf) return -kInf;
+  const double p = pt_upper(t, df);
+  if (p >= kLogTailSwitch || t <= 0.0) return std::log(p);
+  // P(T > t) = I_x(df/2, 1/2) / 2 with x = df / (df + t^2) (A&S 26.7.1), and
+  // I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) * CF (NR 6.4), all on the log
+  // scale: log x = log(df) - 2 log t - log1p(df / t^2) stays finite when
+  // t^2 overflows.
+  const double a = 0.5 * df, b = 0.5;
+  const double ratio = df / t / t;  // df / t^2, computed without overflow
+  const double log_x = std::log(df) - 2.0 * std::log(t) - std::log1p(ratio);
+  const double x = std::exp(log_x);
+  const double log1m_x = -std::log1p(ratio);  // log(1 - x) = log(t^2 / (df + t^2))
+  const double log_beta = std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+  return a * log_x + b * log1m_x - std::log(a) - log_beta + std::log(beta_continued_fraction(a, b, x)) -
+         std::log(2.0);
+}
+
+double log10_pval_two_sided_z(double z) {
+  if (std::isnan(z)) return kNaN;
+  return std::fmin(0.0, (std::log(2.0) + log_pnorm_upper(std::fabs(z))) / std::log(10.0));
+}
+
+double log10_pval_two_sided_t(double t, double df) {
+  if (std::isnan(t) || bad_df(df)) return kNaN;
+  return std::fmin(0.0, (std::log(2.0) + log_pt_upper(std::fabs(t), df)) / std::log(10.0));
 }
 
 }  // namespace metapool::stats
