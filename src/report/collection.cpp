@@ -168,8 +168,9 @@ td.flag{background:#fde2e1;font-weight:bold;color:#8b0000}
 td.sub{padding-left:1.6rem;color:#333}
 table.figures{font-size:.72rem}
 table.figures th,table.figures td{padding:.2rem .3rem}
-table.figures td:last-child{min-width:20rem}
-#figures .table-wrap{margin:0 -1.5rem}
+table.figures td:first-child{white-space:nowrap}
+table.notes td:last-child{min-width:18rem}
+
 .table-wrap{overflow-x:auto}
 .analysis{border:1px solid #d5dde6;border-radius:4px;padding:.2rem 1rem .6rem;margin:1rem 0}
 .analysis dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.4rem 0;font-size:.9rem}
@@ -546,8 +547,17 @@ std::vector<OutputFile> build_collection_index(const std::vector<CollectionAnaly
     for (const auto& name : extras) {
       if (options.reproduce_raw.find_column(name)) present.push_back(name);
     }
+    // "% t" and "printed t" share one column ("70.83 (70.8)": computed, then as printed).
+    std::vector<bool> merged_into_previous(table.columns.size(), false);
+    for (std::size_t c = 1; c < table.columns.size(); ++c) {
+      if (table.columns[c].rfind("printed ", 0) == 0 && table.columns[c - 1].rfind("% ", 0) == 0) {
+        merged_into_previous[c] = true;
+      }
+    }
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
-      t.columns.push_back(table.columns[c]);
+      if (merged_into_previous[c]) continue;
+      const bool merge = c + 1 < table.columns.size() && merged_into_previous[c + 1];
+      t.columns.push_back(merge ? table.columns[c] + " (printed)" : table.columns[c]);
       t.numeric.push_back(c < table.align.size() && table.align[c] == Align::Right);
       if (c == 1) {  // after the study column
         for (const auto& name : present) {
@@ -560,7 +570,11 @@ std::vector<OutputFile> build_collection_index(const std::vector<CollectionAnaly
       std::vector<Cell> row;
       const auto it = row_of_line.find(rr.figures[r].line);
       for (std::size_t c = 0; c < table.rows[r].size(); ++c) {
-        const std::string& cell = table.rows[r][c];
+        if (merged_into_previous[c]) continue;
+        std::string cell = table.rows[r][c];
+        if (c + 1 < table.rows[r].size() && merged_into_previous[c + 1] && !table.rows[r][c + 1].empty()) {
+          cell += " (" + table.rows[r][c + 1] + ")";
+        }
         row.push_back({cell, "", cell.rfind("INCONSISTENT", 0) == 0 ? "flag" : ""});
         if (c == 1) {
           for (const auto& name : present) {
@@ -573,9 +587,40 @@ std::vector<OutputFile> build_collection_index(const std::vector<CollectionAnaly
       t.rows.push_back(std::move(row));
     }
     const std::string legend = reproduce_file_legend(rr);
-    s.html = "<p>" + h(text) + "</p>\n" + render_link_html(t, "figures") + "<p class=\"note\">" + h(legend) +
-             " All columns: <a href=\"reproduce.csv\">reproduce.csv</a>.</p>\n";
-    s.markdown = md(text) + "\n\n" + render_link_markdown(t) + "\n" + md(legend) + " All columns: [reproduce.csv](reproduce.csv).\n\n";
+    // Two tables that fit a page: the arms (counts, check, interval), then the
+    // comparisons and notes, both keyed by id.
+    std::size_t split = t.columns.size();
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      if (t.columns[c] == "RR [CI]" || (split == t.columns.size() && t.columns[c] == "note")) {
+        split = c;
+        if (t.columns[c] == "RR [CI]") break;
+      }
+    }
+    LinkTable arms, comparisons;
+    arms.columns.assign(t.columns.begin(), t.columns.begin() + static_cast<std::ptrdiff_t>(split));
+    arms.numeric.assign(t.numeric.begin(), t.numeric.begin() + static_cast<std::ptrdiff_t>(split));
+    comparisons.columns = {t.columns[0], t.columns[1]};
+    comparisons.numeric = {false, false};
+    comparisons.columns.insert(comparisons.columns.end(), t.columns.begin() + static_cast<std::ptrdiff_t>(split),
+                               t.columns.end());
+    comparisons.numeric.insert(comparisons.numeric.end(), t.numeric.begin() + static_cast<std::ptrdiff_t>(split),
+                               t.numeric.end());
+    for (const auto& row : t.rows) {
+      arms.rows.emplace_back(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(split));
+      std::vector<Cell> rest{row[0], row[1]};
+      bool any = false;
+      for (std::size_t c = split; c < row.size(); ++c) {
+        rest.push_back(row[c]);
+        any = any || !row[c].text.empty();
+      }
+      if (any) comparisons.rows.push_back(std::move(rest));
+    }
+    s.html = "<p>" + h(text) + "</p>\n<h3>Each arm: counts, printed percentage, check, exact interval</h3>\n" +
+             render_link_html(arms, "figures") +
+             "<h3>Two arms compared, and notes</h3>\n" + render_link_html(comparisons, "figures notes") +
+             "<p class=\"note\">" + h(legend) + " All columns: <a href=\"reproduce.csv\">reproduce.csv</a>.</p>\n";
+    s.markdown = md(text) + "\n\n" + render_link_markdown(arms) + "\n" + render_link_markdown(comparisons) + "\n" +
+                 md(legend) + " All columns: [reproduce.csv](reproduce.csv).\n\n";
     extra.push_back({"reproduce.csv", render_reproduce(rr, OutputFormat::Csv)});
     sections.push_back(std::move(s));
   }
