@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/golden.hpp"
 #include "support/run_cli.hpp"
 #include "support/tolerance.hpp"
 
@@ -15,9 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-double as_double(const json& value) {
-  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
-}
+using metapool::test::as_double;
+
 
 // jsonlite writes a length-1 vector as a scalar (auto_unbox).
 json as_array(const json& value) {
@@ -47,15 +47,12 @@ void near(const std::string& what, const json& actual, const json& expected, dou
 }  // namespace
 
 TEST_CASE("bias json output matches metafor regtest ranktest trimfill and fsn", "[cli][bias][golden]") {
-  const json golden = json::parse(metapool::test::slurp(std::string(METAPOOL_TEST_DIR) + "/golden/bias/cases.json"));
+  const json golden = metapool::test::load_golden("bias/cases.json");
   REQUIRE(golden["cases"].size() >= 10);
   for (const auto& c : golden["cases"]) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      const json out = json::parse(run.out);
+      const json out = metapool::test::run_json_case(args);
       CHECK(out["model"]["k"] == c["k"]);
       for (const char* test : {"regtest", "regtest_lm"}) {
         for (const char* f : {"statistic", "pval", "df", "est", "ci_lb", "ci_ub", "slope"}) {

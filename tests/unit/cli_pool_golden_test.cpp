@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/golden.hpp"
 #include "support/run_cli.hpp"
 #include "support/tolerance.hpp"
 
@@ -12,35 +13,19 @@ using nlohmann::json;
 
 namespace {
 
-double as_double(const json& value) {
-  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
-}
-
 void compare_field(const std::string& what, const json& actual, const json& expected) {
-  if (expected.is_array()) {
-    REQUIRE(actual.is_array());
-    REQUIRE(actual.size() == expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      METAPOOL_CHECK_NEAR(what + "[" + std::to_string(i) + "]", as_double(actual[i]), as_double(expected[i]),
-                          metapool::test::kTolModel);
-    }
-    return;
-  }
-  METAPOOL_CHECK_NEAR(what, as_double(actual), as_double(expected), metapool::test::kTolModel);
+  metapool::test::check_json_near(what, actual, expected, metapool::test::kTolModel);
 }
 
 }  // namespace
 
 TEST_CASE("pool --format json matches metafor on the bundled datasets", "[cli][pool][golden]") {
-  const json golden = json::parse(metapool::test::slurp(std::string(METAPOOL_TEST_DIR) + "/golden/cli/pool_cases.json"));
+  const json golden = metapool::test::load_golden("cli/pool_cases.json");
   REQUIRE(golden["cases"].size() >= 10);
   for (const auto& c : golden["cases"]) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      const json out = json::parse(run.out);
+      const json out = metapool::test::run_json_case(args);
       CHECK(out["model"]["k"] == c["k"]);
       for (const char* field : {"estimate", "se", "statistic", "pval", "ci_lb", "ci_ub", "df", "Q", "Q_pval", "I2",
                                 "H2", "tau2", "se_tau2", "tau", "tau2_ci", "tau_ci", "I2_ci", "H2_ci", "pi_lb",

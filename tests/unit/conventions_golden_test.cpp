@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/golden.hpp"
 #include "support/run_cli.hpp"
 #include "support/tolerance.hpp"
 
@@ -17,24 +18,15 @@ using nlohmann::json;
 
 namespace {
 
-double as_double(const json& value) {
-  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
-}
+using metapool::test::as_double;
+
 
 void compare_field(const std::string& what, const json& actual, const json& expected, double tol) {
-  if (expected.is_array()) {
-    REQUIRE(actual.is_array());
-    REQUIRE(actual.size() == expected.size());
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      METAPOOL_CHECK_NEAR(what + "[" + std::to_string(i) + "]", as_double(actual[i]), as_double(expected[i]), tol);
-    }
-    return;
-  }
-  METAPOOL_CHECK_NEAR(what, as_double(actual), as_double(expected), tol);
+  metapool::test::check_json_near(what, actual, expected, tol);
 }
 
 json golden() {
-  return json::parse(metapool::test::slurp(std::string(METAPOOL_TEST_DIR) + "/golden/conventions/cases.json"));
+  return metapool::test::load_golden("conventions/cases.json");
 }
 
 }  // namespace
@@ -45,10 +37,7 @@ TEST_CASE("conventions: pool --format json matches metafor and the R formulas", 
   for (const auto& c : cases) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      const json out = json::parse(run.out);
+      const json out = metapool::test::run_json_case(args);
       CHECK(out["model"]["k"] == c["k"]);
       for (const char* field : {"estimate", "se", "statistic", "pval", "ci_lb", "ci_ub", "Q", "Q_pval", "I2", "H2",
                                 "tau2", "tau2_ci", "I2_ci", "H2_ci", "pi_lb", "pi_ub"}) {
@@ -78,10 +67,7 @@ TEST_CASE("conventions: effects --format json matches metafor escalc vtype and t
   for (const auto& c : cases) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      const json out = json::parse(run.out);
+      const json out = metapool::test::run_json_case(args);
       REQUIRE(out["studies"].size() == c["yi"].size());
       for (std::size_t i = 0; i < c["yi"].size(); ++i) {
         METAPOOL_CHECK_NEAR("yi[" + std::to_string(i) + "]", as_double(out["studies"][i]["yi"]),

@@ -8,6 +8,7 @@
 
 #include "analysis/pipeline.hpp"
 #include "io/csv_table.hpp"
+#include "support/golden.hpp"
 #include "support/run_cli.hpp"
 #include "support/tolerance.hpp"
 
@@ -15,9 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-double as_double(const json& value) {
-  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
-}
+using metapool::test::as_double;
+
 
 // tau = sqrt(tau2): a tau2 on the boundary (~1e-13, where Fisher scoring
 // stops at the 1e-12 threshold) has kAbsFloor uncertainty, i.e. sqrt of it
@@ -40,7 +40,7 @@ void compare(const std::string& what, const json& actual, const json& expected, 
 }
 
 json load(const std::string& name) {
-  return json::parse(metapool::test::slurp(std::string(METAPOOL_TEST_DIR) + "/golden/metareg/" + name));
+  return metapool::test::load_golden("metareg/" + name);
 }
 
 void check_metareg(const json& out, const json& c) {
@@ -106,10 +106,7 @@ TEST_CASE("metareg: pool --mods --format json matches metafor rma.uni with moder
   for (const auto& c : golden["cases"]) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      check_metareg(json::parse(run.out), c);
+      check_metareg(metapool::test::run_json_case(args), c);
     }
   }
 }
@@ -120,10 +117,7 @@ TEST_CASE("subgroup: pool --subgroup --format json matches metafor per-subgroup 
   for (const auto& c : golden["cases"]) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      check_subgroups(json::parse(run.out), c);
+      check_subgroups(metapool::test::run_json_case(args), c);
     }
   }
 }

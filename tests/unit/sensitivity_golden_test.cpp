@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/golden.hpp"
 #include "support/run_cli.hpp"
 #include "support/tolerance.hpp"
 
@@ -15,9 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-double as_double(const json& value) {
-  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
-}
+using metapool::test::as_double;
+
 
 // tau^2 on the boundary: metafor's Fisher scoring stops on an absolute change
 // of 1e-12 and can leave tau2 ~ 1e-11 where we reach 0 exactly; I2 (percent)
@@ -54,7 +54,7 @@ void check_rows(const std::string& what, const json& rows, const json& expected,
 
 TEST_CASE("sensitivity json output matches metafor leave1out cumul and influence", "[cli][sensitivity][golden]") {
   const json golden =
-      json::parse(metapool::test::slurp(std::string(METAPOOL_TEST_DIR) + "/golden/sensitivity/cases.json"));
+      metapool::test::load_golden("sensitivity/cases.json");
   REQUIRE(golden["cases"].size() >= 15);
   static const char* const kFitFields[] = {"estimate", "se", "statistic", "pval", "ci_lb", "ci_ub",
                                            "Q",        "Q_pval", "tau2", "I2",   "H2"};
@@ -63,10 +63,7 @@ TEST_CASE("sensitivity json output matches metafor leave1out cumul and influence
   for (const auto& c : golden["cases"]) {
     const std::string args = c["args"].get<std::string>();
     DYNAMIC_SECTION(args) {
-      const auto run = metapool::test::run_cli(args, "", METAPOOL_SOURCE_DIR);
-      INFO("stderr: " << run.err);
-      REQUIRE(run.status == 0);
-      const json out = json::parse(run.out);
+      const json out = metapool::test::run_json_case(args);
       CHECK(out["model"]["k"] == c["k"]);
       check_rows("leave1out", out["leave1out"], c["leave1out"], kFitFields, std::size(kFitFields), g_max_rel_loo);
       const json& cum = out["cumul"]["rows"];
