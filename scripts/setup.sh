@@ -8,11 +8,12 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config ccache
   libeigen3-dev libboost-math-dev libfccp-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev
   clang libclang-rt-14-dev gcovr
-  libssl-dev librsvg2-bin fonts-dejavu-core chromium)
+  libssl-dev librsvg2-bin fonts-dejavu-core chromium locales)
 # libssl-dev: SHA-256 of report inputs (libcrypto); librsvg2-bin: rsvg-convert
 # turns the report's SVG plots into PNG/PDF; fonts-dejavu-core: the plots'
 # font; chromium: the report's browser test (installed without recommends,
-# as everything here: with them it pulls in ~50 desktop packages).
+# as everything here: with them it pulls in ~50 desktop packages); locales:
+# the de_DE source that determinism_output_test compiles with localedef.
 if [[ "${1:-}" == "--golden" ]]; then
   packages+=(r-base-core r-cran-metafor r-cran-metadat r-cran-jsonlite)
 fi
