@@ -687,7 +687,7 @@ std::vector<OutputFile> build_collection_index(const std::vector<CollectionAnaly
         }
       } else {
         row.push_back("none (not pooled)");
-        row.insert(row.end(), 13, "");
+        row.insert(row.end(), 14, "");
       }
     }
     row.push_back(provenance_text(c.provenance));
