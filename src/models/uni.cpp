@@ -52,6 +52,7 @@ Tau2Choice estimate_tau2(const EffectData& d, const PoolOptions& o, std::vector<
                                           to_string(chain[i]));
     }
     if (last.estimate.converged) {
+      if (!last.estimate.message.empty()) warnings.push_back(last.estimate.message);
       if (i > 0) {
         warnings.push_back(fmt::format("fit_uni: using {} after {} did not converge", to_string(chain[i]),
                                        to_string(o.method)));
