@@ -24,4 +24,4 @@ gcovr "${common[@]}" --txt build-coverage/coverage.txt --html-details build-cove
 echo "numerical core (src/{core,stats,effects,models,diagnostics,bias,reproduce}):"
 gcovr --root . --exclude-throw-branches --exclude-unreachable-branches --gcov-ignore-parse-errors \
   --filter 'src/(core|stats|effects|models|diagnostics|bias|reproduce)/' --print-summary \
-  --txt /dev/null build-coverage | tail -2
+  --txt /dev/null build-coverage | tail -3
