@@ -14,8 +14,37 @@
 
 namespace metapool {
 
+namespace {
+
+// A target that exists and is not a regular file or directory (/dev/null,
+// /dev/stdout, a FIFO) is written in place: renaming over it would replace
+// the device or pipe with a regular file.
+Expected<Written> write_special(const std::string& path, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) return make_error(fmt::format("cannot write \"{}\": {}", path, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      return make_error(fmt::format("cannot write \"{}\": {}", path, reason));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return Written{};
+}
+
+}  // namespace
+
 Expected<Written> write_file_atomic(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+    return write_special(path, content);
+  }
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   // (Built with += : GCC 12 gives a false -Wrestrict on "." + std::string.)
