@@ -6,6 +6,7 @@
 // Exit status: 0 every row ok; 2 bad arguments or bad input that stops the
 // run (nothing written), or a complete table in which some rows have status
 // error; 1 internal failure.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -31,12 +32,22 @@ class AtomicOutputFile {
 
   std::optional<Diagnostic> open(const std::string& path) {
     m_path = path;
+    // An existing device or pipe (/dev/null, a FIFO) is written through, as
+    // write_file_atomic does: renaming over it would replace it.
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISDIR(existing.st_mode)) {
+      m_file = std::fopen(path.c_str(), "wb");
+      if (m_file == nullptr) return make_error(fmt::format("--out {}: cannot open it for writing", path));
+      m_direct = true;
+      return std::nullopt;
+    }
     const auto target = std::filesystem::path(path);
     const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
     std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0) return make_error(fmt::format("--out {}: cannot create a file in {}", path, dir.string()));
     m_temp = pattern;
+    ::fchmod(fd, 0644);  // as write_file_atomic: mkstemp creates 0600
     m_file = ::fdopen(fd, "wb");
     if (m_file == nullptr) {
       ::close(fd);
@@ -48,6 +59,12 @@ class AtomicOutputFile {
     return std::fwrite(text.data(), 1, text.size(), m_file) == text.size();
   }
   std::optional<Diagnostic> commit() {
+    if (m_direct) {
+      const bool ok = std::fclose(m_file) == 0;
+      m_file = nullptr;
+      if (!ok) return make_error(fmt::format("--out {}: cannot write the file", m_path));
+      return std::nullopt;
+    }
     const bool flushed = std::fflush(m_file) == 0 && ::fsync(::fileno(m_file)) == 0;
     const bool closed = std::fclose(m_file) == 0;
     m_file = nullptr;
@@ -68,6 +85,7 @@ class AtomicOutputFile {
  private:
   std::string m_path, m_temp;
   std::FILE* m_file = nullptr;
+  bool m_direct = false;  // writing through a device or pipe
 };
 
 // "[=======>      ] 4200/10000  42%  35012/s  ETA 0:00:02" on one line of stderr.

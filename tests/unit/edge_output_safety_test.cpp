@@ -241,3 +241,21 @@ TEST_CASE("output safety: --out to a FIFO or device writes through it instead of
   CHECK(received == run_cli("pool " + q(source_path("datasets/bcg.csv")) + " --measure RR --format csv").out);
   CHECK(names_in(dir.path()) == std::vector<std::string>{"pipe"});
 }
+
+TEST_CASE("output safety: batch --out to a FIFO writes through it instead of replacing it", "[edge][cli][batch]") {
+  TempDir dir;
+  const auto input = dir.write("long.csv",
+                               "outcome,study,events_t,n_t,events_c,n_c\n"
+                               "a,S1,4,123,11,139\na,S2,6,306,29,303\na,S3,3,231,11,220\n"
+                               "b,S1,62,13598,248,12867\nb,S2,33,5069,47,5808\n");
+  const auto fifo = dir.path() / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string received;
+  std::thread reader([&] { received = slurp(fifo); });
+  const auto run = run_cli("batch " + q(input) + " --by outcome --threads 1 --out " + q(fifo));
+  reader.join();
+  CHECK(run.status == 0);
+  CHECK(fs::is_fifo(fifo));
+  CHECK(received == run_cli("batch " + q(input) + " --by outcome --threads 1").out);
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"long.csv", "pipe"});
+}
