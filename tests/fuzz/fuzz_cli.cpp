@@ -17,16 +17,26 @@
 
 namespace {
 
-const std::filesystem::path& work_dir() {
-  static const std::filesystem::path dir = [] {
+// The scratch directory, removed again when the process exits normally.
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "metapool-fuzz-XXXXXX").string();
-    std::filesystem::path made = ::mkdtemp(pattern.data());
+    path = ::mkdtemp(pattern.data());
     // The process works here from now on: give libFuzzer absolute corpus
     // and artifact paths, and -close_fd_mask=3 to silence the program.
-    std::filesystem::current_path(made);
-    return made;
-  }();
-  return dir;
+    std::filesystem::current_path(path);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::current_path(std::filesystem::temp_directory_path(), ec);
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+const std::filesystem::path& work_dir() {
+  static const ScratchDir dir;
+  return dir.path;
 }
 
 }  // namespace

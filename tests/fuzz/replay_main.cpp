@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   std::vector<std::filesystem::path> files;
   for (int i = 1; i < argc; ++i) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(argv[i])) {
-      if (entry.is_regular_file()) files.push_back(entry.path());
+      // Absolute: a target may change the working directory (fuzz_cli does).
+      if (entry.is_regular_file()) files.push_back(std::filesystem::absolute(entry.path()));
     }
   }
   std::sort(files.begin(), files.end());
