@@ -79,7 +79,10 @@ TEST_CASE("edge: log10 of two-sided normal p-values matches R far past underflow
   // R: (log(2) + pnorm(z, lower.tail=FALSE, log.p=TRUE)) / log(10). The
   // asymptotic series (z > 37) and Boost's erfc (below) are both accurate to
   // a few ulp of the log, hence 1e-12 relative.
-  for (const auto& c : golden("tails")["z"]) {
+  // Keep the parsed file alive: a range-for over a member of a temporary
+  // dangles (ASan caught it).
+  const json tails = golden("tails");
+  for (const auto& c : tails["z"]) {
     const double z = c["z"].get<double>();
     METAPOOL_CHECK_NEAR(fmt::format("log10 p(z = {})", z), metapool::stats::log10_pval_two_sided_z(z),
                         num(c["log10_pval"]), 1e-12);
@@ -101,7 +104,8 @@ TEST_CASE("edge: log10 of two-sided normal p-values matches R far past underflow
 }
 
 TEST_CASE("edge: log10 of two-sided t p-values matches R for t up to 1e300 and df up to 2e5", "[edge][stats]") {
-  for (const auto& c : golden("tails")["t"]) {
+  const json tails = golden("tails");
+  for (const auto& c : tails["t"]) {
     const double t = c["t"].get<double>();
     const double df = c["df"].get<double>();
     METAPOOL_CHECK_NEAR(fmt::format("log10 p(t = {}, df = {})", t, df),
