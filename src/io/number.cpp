@@ -7,18 +7,6 @@
 namespace metapool {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // True when the text is a decimal literal whose exponent is negative, i.e. an
 // out-of-range result can only be an underflow.
 bool has_negative_exponent(std::string_view text) {
@@ -32,10 +20,6 @@ bool is_missing_text(std::string_view text) { return text.empty() || text == "NA
 
 ParsedNumber parse_number(std::string_view text) {
   if (is_missing_text(text)) return {NumberStatus::Missing, 0.0};
-  if (iequals(text, "nan") || iequals(text, "inf") || iequals(text, "-inf") ||
-      iequals(text, "+inf") || iequals(text, "infinity") || iequals(text, "-infinity")) {
-    return {NumberStatus::NotFinite, 0.0};
-  }
   std::string_view body = text;
   if (body.front() == '+') body.remove_prefix(1);
   // from_chars accepts only a plain decimal literal here (no hex, no spaces).
@@ -52,6 +36,7 @@ ParsedNumber parse_number(std::string_view text) {
     return {NumberStatus::NotFinite, 0.0};
   }
   if (ec != std::errc()) return {NumberStatus::NotANumber, 0.0};
+  // "nan", "inf", "infinity" (any case, any sign) parse and land here.
   if (!std::isfinite(value)) return {NumberStatus::NotFinite, 0.0};
   return {NumberStatus::Ok, value};
 }
