@@ -22,22 +22,26 @@ namespace {
 Expected<Written> write_special(const std::string& path, const std::string& content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return make_error(fmt::format("cannot write \"{}\": {}", path, std::strerror(errno)));
+  const int error = write_all(fd, content);
+  ::close(fd);
+  if (error != 0) return make_error(fmt::format("cannot write \"{}\": {}", path, std::strerror(error)));
+  return Written{};
+}
+
+}  // namespace
+
+int write_all(int fd, std::string_view content) {
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      return make_error(fmt::format("cannot write \"{}\": {}", path, reason));
+      return errno;
     }
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
-  return Written{};
+  return 0;
 }
-
-}  // namespace
 
 Expected<Written> write_file_atomic(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
@@ -62,14 +66,9 @@ Expected<Written> write_file_atomic(const std::string& path, const std::string& 
     ::unlink(temp.c_str());
     return make_error(fmt::format("cannot write \"{}\" ({}): {}", path, what, reason));
   };
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write");
-    }
-    done += static_cast<std::size_t>(n);
+  if (const int error = write_all(fd, content); error != 0) {
+    errno = error;
+    return fail("write");
   }
   if (::fchmod(fd, 0644) != 0) return fail("chmod");
   if (::fsync(fd) != 0) return fail("fsync");

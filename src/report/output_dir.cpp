@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "io/output_file.hpp"
+
 namespace metapool::report {
 namespace {
 
@@ -39,16 +41,9 @@ bool replaceable(const fs::path& target) {
 std::optional<Diagnostic> write_one(const fs::path& path, const std::string& content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(fmt::format("cannot write \"{}\": {}", path.string(), std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      return make_error(fmt::format("cannot write \"{}\": {}", path.string(), reason));
-    }
-    done += static_cast<std::size_t>(n);
+  if (const int error = write_all(fd, content); error != 0) {
+    ::close(fd);
+    return make_error(fmt::format("cannot write \"{}\": {}", path.string(), std::strerror(error)));
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     return make_error(fmt::format("cannot write \"{}\": {}", path.string(), std::strerror(errno)));
