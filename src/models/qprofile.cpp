@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <fmt/format.h>
 
 #include "models/tau2.hpp"
+#include "models/weighted_sums.hpp"
 #include "stats/distributions.hpp"
 #include "stats/roots.hpp"
 
@@ -21,12 +23,19 @@ Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci
   const double q0 = generalized_q(data, 0.0);
   const double qmax = generalized_q(data, tau2_max);
 
-  const auto solve = [&](double crit, double& bound) {
-    const auto f = [&data, crit](double t) { return generalized_q(data, t) - crit; };
-    const auto root = stats::find_root(f, 0.0, tau2_max, tol * 1e-2, 1e-300, max_iter);
+  // Q(tau2) is smooth and decreasing, with dQ/dtau2 = -sum w^2 (y - mu_w)^2
+  // (mu_w's own derivative drops out because sum w (y - mu_w) = 0), so
+  // Newton's method needs a handful of O(k) evaluations per bound.
+  const auto solve = [&](double crit, double guess, double& bound) {
+    const auto f = [&data, crit](double t) {
+      const auto s = detail::weighted_sums(data.yi, data.vi, t);
+      return std::pair<double, double>{s.q - crit, -s.ypp};
+    };
+    const auto root = stats::find_root_newton(f, guess, 0.0, tau2_max, tol * 1e-2, max_iter);
     bound = root.root;
     if (!root.converged) out.converged = false;
   };
+  const double guess = std::clamp(tau2_hat, 0.0, tau2_max);
 
   if (q0 < crit_ub) {
     out.tau2 = {0.0, 0.0};
@@ -44,7 +53,7 @@ Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci
     out.warnings.push_back(fmt::format(
         "tau^2 CI: the lower bound lies beyond the search range [0, {:.6g}]; reported as {:.6g}", tau2_max, tau2_max));
   } else {
-    solve(crit_lb, out.tau2.lb);
+    solve(crit_lb, guess, out.tau2.lb);
   }
   if (qmax > crit_ub) {
     out.tau2.ub = tau2_max;
@@ -54,7 +63,7 @@ Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci
         "reported as {:.6g}, a lower limit of the true bound",
         tau2_max, tau2_max));
   } else {
-    solve(crit_ub, out.tau2.ub);
+    solve(crit_ub, std::max(guess, out.tau2.lb), out.tau2.ub);
   }
   if (!out.converged) out.warnings.push_back("tau^2 CI: root finding did not converge");
   return out;
