@@ -132,6 +132,7 @@ PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
   pool_options.pi_df = options.pi_df.value_or(PiDf::Auto);
   if (options.mh_cc) pool_options.mh_cc.to = *options.mh_cc;
   if (options.mh_cc_add) pool_options.mh_cc.add = *options.mh_cc_add;
+  pool_options.quantiles = options.quantiles;
   return pool_options;
 }
 

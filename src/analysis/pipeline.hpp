@@ -41,6 +41,8 @@ struct AnalysisOptions {
   std::optional<double> mh_cc_add;  // --mh-cc-add (needs --mh-cc other than none)
   std::optional<PftScale> pft_scale;
   std::optional<SmdVtype> smd_vtype;
+  // Passed on to PoolOptions::quantiles (a batch worker's memo); not an option.
+  stats::QuantileMemo* quantiles = nullptr;
 };
 
 // The model options the user's analysis options imply for `measure`

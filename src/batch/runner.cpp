@@ -14,6 +14,7 @@
 #include "io/number.hpp"
 #include "io/output_file.hpp"
 #include "render/output.hpp"
+#include "stats/distributions.hpp"
 
 namespace metapool::batch {
 namespace {
@@ -39,9 +40,26 @@ Expected<PoolAnalysis> analyse_guarded(CsvTable table, const AnalysisOptions& op
   }
 }
 
-GroupOutput process_group(Group& group, const Context& context) {
+// One worker's copy of the configurations, pointing at the worker's own
+// quantile memo (the models of one batch share k and level, so the t and
+// chi-square quantiles are computed once instead of per analysis).
+class WorkerState {
+ public:
+  explicit WorkerState(const std::vector<AnalysisConfig>& configs) : m_configs(configs) {
+    for (auto& config : m_configs) config.options.quantiles = &m_quantiles;
+  }
+  WorkerState(const WorkerState&) = delete;
+  WorkerState& operator=(const WorkerState&) = delete;
+  const std::vector<AnalysisConfig>& configs() const { return m_configs; }
+
+ private:
+  stats::QuantileMemo m_quantiles;
+  std::vector<AnalysisConfig> m_configs;
+};
+
+GroupOutput process_group(Group& group, const Context& context, const WorkerState& worker) {
   GroupOutput out;
-  const auto& configs = context.options.configs;
+  const auto& configs = worker.configs();
   for (std::size_t c = 0; c < configs.size(); ++c) {
     // analyse_pool takes the table by value: the last configuration may move it.
     Expected<PoolAnalysis> result = c + 1 < configs.size()
@@ -158,6 +176,7 @@ class ThreadedRun {
   };
 
   void work() {
+    const WorkerState worker(m_context.options.configs);
     for (;;) {
       Job job;
       {
@@ -167,7 +186,7 @@ class ThreadedRun {
         job = std::move(m_queue.front());
         m_queue.pop_front();
       }
-      GroupOutput output = process_group(job.group, m_context);
+      GroupOutput output = process_group(job.group, m_context, worker);
       {
         std::lock_guard lock(m_mutex);
         Slot& slot = m_ring[job.sequence % m_window];
@@ -279,13 +298,14 @@ Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& 
   const unsigned threads = resolve_threads(options.threads);
   std::optional<ThreadedRun> pool;
   if (threads > 1) pool.emplace(context, threads, collector);
+  const WorkerState worker(options.configs);
   Group group;
   for (;;) {
     auto got = reader->next(group, options.shard.contains(reader->next_index()));
     if (!got) return got.error();  // ~ThreadedRun stops the workers
     if (!*got) break;
     if (!options.shard.contains(group.index)) continue;
-    const bool ok = pool ? pool->submit(std::move(group)) : collector.take(process_group(group, context));
+    const bool ok = pool ? pool->submit(std::move(group)) : collector.take(process_group(group, context, worker));
     if (!ok) return *collector.error();
   }
   if (pool && !pool->finish()) return *collector.error();

@@ -41,27 +41,29 @@ PiDf resolve_pi_df(PiDf requested, TestType test) {
   return test == TestType::Z ? PiDf::Z : PiDf::KMinus1;
 }
 
-std::optional<double> pi_critical(PiDf resolved, std::size_t k, double ci_level) {
+std::optional<double> pi_critical(PiDf resolved, std::size_t k, double ci_level,
+                                  stats::QuantileMemo* quantiles) {
   const double upper = 1.0 - (1.0 - ci_level) / 2.0;
   const double kd = static_cast<double>(k);
   switch (resolved) {
     case PiDf::KMinus1:
       if (kd - 1.0 < 1.0) return std::nullopt;
-      return stats::qt(upper, kd - 1.0);
+      return stats::qt(upper, kd - 1.0, quantiles);
     case PiDf::KMinus2:
       if (kd - 2.0 < 1.0) return std::nullopt;
-      return stats::qt(upper, kd - 2.0);
+      return stats::qt(upper, kd - 2.0, quantiles);
     case PiDf::Z:
     case PiDf::Auto:
       break;
   }
-  return stats::qnorm(upper);
+  return stats::qnorm(upper, quantiles);
 }
 
-void set_prediction_interval(PoolResult& r, PiDf requested, TestType test, double tau2) {
+void set_prediction_interval(PoolResult& r, PiDf requested, TestType test, double tau2,
+                             stats::QuantileMemo* quantiles) {
   r.pi_df = resolve_pi_df(requested, test);
   r.pi.reset();
-  const auto crit = pi_critical(r.pi_df, r.k, r.ci_level);
+  const auto crit = pi_critical(r.pi_df, r.k, r.ci_level, quantiles);
   if (!crit) {
     r.warnings.push_back(fmt::format("prediction interval: --pi-df {} needs k > {} (k = {}); no interval",
                                      to_string(r.pi_df), r.pi_df == PiDf::KMinus2 ? 2 : 1, r.k));

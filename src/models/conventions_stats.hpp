@@ -28,12 +28,15 @@ PiDf resolve_pi_df(PiDf requested, TestType test);
 
 // Half-width factor of the prediction interval for k studies; nullopt when
 // the t distribution would have df < 1 (k-1 with k = 1, k-2 with k < 3).
-std::optional<double> pi_critical(PiDf resolved, std::size_t k, double ci_level);
+// `quantiles`: optional memo (PoolOptions::quantiles).
+std::optional<double> pi_critical(PiDf resolved, std::size_t k, double ci_level,
+                                  stats::QuantileMemo* quantiles = nullptr);
 
 // Sets r.pi = estimate +- crit sqrt(se^2 + tau2) with the resolved --pi-df
 // (r.estimate, r.se, r.k, r.ci_level filled), records r.pi_df, and warns and
 // leaves r.pi empty when the interval is undefined.
-void set_prediction_interval(PoolResult& r, PiDf requested, TestType test, double tau2);
+void set_prediction_interval(PoolResult& r, PiDf requested, TestType test, double tau2,
+                             stats::QuantileMemo* quantiles = nullptr);
 
 // Under I2Definition::Higgins: replaces r.I2/H2 (and their CIs) by the
 // Higgins-Thompson ones from r.Q and r.Q_df (nothing when Q_df < 1).

@@ -12,6 +12,10 @@
 
 namespace metapool {
 
+namespace stats {
+class QuantileMemo;
+}
+
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Effect sizes on the analysis scale with their sampling variances.
@@ -48,6 +52,11 @@ struct PoolOptions {
   I2Definition i2 = I2Definition::Metafor;
   PiDf pi_df = PiDf::Auto;
   MhCorrection mh_cc;
+  // Optional memo of the t, chi-square and normal quantiles (stats/
+  // distributions.hpp), owned by the caller and used by one thread at a
+  // time: batch workers fit thousands of models with the same k and level.
+  // Results are identical with or without it.
+  stats::QuantileMemo* quantiles = nullptr;
 };
 
 // A closed interval; both NaN when it does not apply.

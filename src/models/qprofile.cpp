@@ -12,12 +12,13 @@
 
 namespace metapool {
 
-Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci_level, double tol, int max_iter) {
+Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci_level, double tol, int max_iter,
+                              stats::QuantileMemo* quantiles) {
   Tau2Interval out;
   const double alpha = 1.0 - ci_level;
   const double df = static_cast<double>(data.k()) - 1.0;
-  const double crit_lb = stats::qchisq(1.0 - alpha / 2.0, df);  // the lower bound solves Q = this
-  const double crit_ub = stats::qchisq(alpha / 2.0, df);        // the upper bound solves Q = this
+  const double crit_lb = stats::qchisq(1.0 - alpha / 2.0, df, quantiles);  // the lower bound solves Q = this
+  const double crit_ub = stats::qchisq(alpha / 2.0, df, quantiles);        // the upper bound solves Q = this
   // metafor's default search range (confint.rma.uni, control tau2.max).
   const double tau2_max = std::max(100.0, 10.0 * tau2_hat);
   const double q0 = generalized_q(data, 0.0);

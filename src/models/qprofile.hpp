@@ -21,6 +21,8 @@ struct Tau2Interval {
 };
 
 // Needs k >= 2.
-Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci_level, double tol, int max_iter);
+// `quantiles`: optional memo (PoolOptions::quantiles).
+Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci_level, double tol, int max_iter,
+                              stats::QuantileMemo* quantiles = nullptr);
 
 }  // namespace metapool

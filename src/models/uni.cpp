@@ -66,8 +66,9 @@ Tau2Choice estimate_tau2(const EffectData& d, const PoolOptions& o, std::vector<
   return last;
 }
 
-void fill_studies(const EffectData& d, const std::vector<double>& weights, double ci_level, PoolResult& r) {
-  const double z = stats::qnorm(1.0 - (1.0 - ci_level) / 2.0);
+void fill_studies(const EffectData& d, const std::vector<double>& weights, double ci_level,
+                  stats::QuantileMemo* quantiles, PoolResult& r) {
+  const double z = stats::qnorm(1.0 - (1.0 - ci_level) / 2.0, quantiles);
   double total = 0;
   for (double w : weights) total += w;
   r.studies.resize(d.k());
@@ -113,7 +114,7 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
     r.converged = false;
     r.warnings.push_back(fmt::format("fit_uni: study {} needs a finite yi and vi > 0 (got yi {}, vi {})", bad + 1,
                                      data.yi[bad], data.vi[bad]));
-    fill_studies(data, {}, options.ci_level, r);
+    fill_studies(data, {}, options.ci_level, options.quantiles, r);
     return r;
   }
   if (!(options.ci_level > 0.0 && options.ci_level < 1.0)) {
@@ -179,7 +180,7 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
     }
   }
   if (!r.converged) {
-    fill_studies(data, {}, options.ci_level, r);
+    fill_studies(data, {}, options.ci_level, options.quantiles, r);
     return r;
   }
   // Higgins & Thompson (2002) with the "typical" within-study variance
@@ -221,22 +222,23 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
   double crit = 0;
   if (test == TestType::Z) {
     r.pval = stats::pval_two_sided_z(r.statistic);
-    crit = stats::qnorm(upper);
+    crit = stats::qnorm(upper, options.quantiles);
   } else {
     r.df = kd - 1.0;
     r.pval = stats::pval_two_sided_t(r.statistic, *r.df);
-    crit = stats::qt(upper, *r.df);
+    crit = stats::qt(upper, *r.df, options.quantiles);
   }
   r.ci_lb = r.estimate - crit * r.se;
   r.ci_ub = r.estimate + crit * r.se;
 
   // ---- prediction interval (predict.rma): estimate +- crit sqrt(se^2 + tau2)
   // with tau2 = 0 for EE (the CI); crit by --pi-df, metafor's by default ----
-  set_prediction_interval(r, options.pi_df, test, tau2);
+  set_prediction_interval(r, options.pi_df, test, tau2, options.quantiles);
 
   // ---- Q-profile CI for tau^2 and the derived ones ----
   if (random && k > 1) {
-    const Tau2Interval ci = qprofile_tau2_ci(data, tau2, options.ci_level, options.tol, options.max_iter);
+    const Tau2Interval ci = qprofile_tau2_ci(data, tau2, options.ci_level, options.tol, options.max_iter,
+                                             options.quantiles);
     r.tau2_ci = ci.tau2;
     r.tau_ci = Interval{std::sqrt(ci.tau2.lb), std::sqrt(ci.tau2.ub)};
     r.I2_ci = Interval{i2_of(ci.tau2.lb), i2_of(ci.tau2.ub)};
@@ -248,7 +250,7 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
     }
   }
   apply_i2_definition(r, options.i2);
-  fill_studies(data, weights, options.ci_level, r);
+  fill_studies(data, weights, options.ci_level, options.quantiles, r);
   return r;
 }
 

@@ -184,4 +184,32 @@ double log10_pval_two_sided_t(double t, double df) {
   return std::fmin(0.0, (std::log(2.0) + log_pt_upper(std::fabs(t), df)) / std::log(10.0));
 }
 
+template <class Compute>
+double QuantileMemo::lookup(Kind kind, double p, double df, Compute compute) {
+  for (const Entry& entry : m_entries) {
+    // Bitwise-equal arguments only (NaN never matches, so it is recomputed).
+    if (entry.kind == kind && entry.p == p && entry.df == df) return entry.value;
+  }
+  const double value = compute();
+  m_entries[m_next] = Entry{kind, p, df, value};
+  m_next = (m_next + 1) % m_entries.size();
+  return value;
+}
+
+double QuantileMemo::qnorm(double p) {
+  return lookup(Kind::Normal, p, 0.0, [p] { return stats::qnorm(p); });
+}
+double QuantileMemo::qt(double p, double df) {
+  return lookup(Kind::T, p, df, [p, df] { return stats::qt(p, df); });
+}
+double QuantileMemo::qchisq(double p, double df) {
+  return lookup(Kind::ChiSquared, p, df, [p, df] { return stats::qchisq(p, df); });
+}
+
+double qnorm(double p, QuantileMemo* memo) { return memo != nullptr ? memo->qnorm(p) : qnorm(p); }
+double qt(double p, double df, QuantileMemo* memo) { return memo != nullptr ? memo->qt(p, df) : qt(p, df); }
+double qchisq(double p, double df, QuantileMemo* memo) {
+  return memo != nullptr ? memo->qchisq(p, df) : qchisq(p, df);
+}
+
 }  // namespace metapool::stats

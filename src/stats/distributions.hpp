@@ -4,6 +4,9 @@
 // in [0, 1], df <= 0, NaN) give NaN, never an exception.
 #pragma once
 
+#include <array>
+#include <cstddef>
+
 namespace metapool::stats {
 
 double pnorm(double x);        // P(Z <= x)
@@ -32,5 +35,33 @@ double log10_pval_two_sided_t(double t, double df);
 // Natural log of the upper tails P(Z > x), P(T_df > t) (R's log.p = TRUE).
 double log_pnorm_upper(double x);
 double log_pt_upper(double t, double df);
+
+// Remembers the quantiles it has computed, for a caller that asks the same
+// ones again and again: a batch worker fits thousands of models with the same
+// k and level, and each Boost quantile costs thousands of instructions. Gives
+// exactly the values of qnorm/qt/qchisq above. Owned by one thread (not
+// synchronised); a ring of the 16 most recent (distribution, p, df).
+class QuantileMemo {
+ public:
+  double qnorm(double p);
+  double qt(double p, double df);
+  double qchisq(double p, double df);
+
+ private:
+  enum class Kind : unsigned char { None, Normal, T, ChiSquared };
+  struct Entry {
+    Kind kind = Kind::None;
+    double p = 0, df = 0, value = 0;
+  };
+  template <class Compute>
+  double lookup(Kind kind, double p, double df, Compute compute);
+  std::array<Entry, 16> m_entries{};
+  std::size_t m_next = 0;
+};
+
+// The quantile from `memo` when there is one, computed otherwise.
+double qnorm(double p, QuantileMemo* memo);
+double qt(double p, double df, QuantileMemo* memo);
+double qchisq(double p, double df, QuantileMemo* memo);
 
 }  // namespace metapool::stats

@@ -33,10 +33,16 @@ RootResult find_root(const std::function<double(double)>& f, double lo, double h
 // f with a cheap derivative it needs a handful of evaluations where the
 // bracketing find_root needs a few dozen. Stops when a step is below
 // rel_tol * |x|; converged = false after max_iter evaluations or when
-// [lo, hi] holds no root.
+// f(lo) and f(hi) have the same sign (two extra evaluations).
 template <class F>
 RootResult find_root_newton(F f_and_derivative, double guess, double lo, double hi, double rel_tol, int max_iter) {
   RootResult out;
+  // Without a sign change Boost's iterates creep towards an end of the range.
+  const double f_lo = f_and_derivative(lo).first;
+  const double f_hi = f_and_derivative(hi).first;
+  if (f_lo == 0.0) return {lo, true, 1};
+  if (f_hi == 0.0) return {hi, true, 1};
+  if (std::isnan(f_lo) || std::isnan(f_hi) || (f_lo > 0) == (f_hi > 0)) return out;
   const int digits = std::clamp(1 - std::ilogb(rel_tol), 8, 52);
   const auto limit = static_cast<std::uintmax_t>(std::max(max_iter, 1));
   std::uintmax_t iterations = limit;

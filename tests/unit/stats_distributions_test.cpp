@@ -1,6 +1,7 @@
 // Distribution functions and root finding (src/stats). Expected values:
 // R 4.2.2 pnorm/qnorm/pt/qt/pchisq/qchisq printed with digits = 17.
 #include <cmath>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
@@ -44,4 +45,39 @@ TEST_CASE("find_root brackets and reports failure", "[stats]") {
   METAPOOL_CHECK_NEAR("sqrt(2)", r.root, std::sqrt(2.0), 1e-14);
   CHECK_FALSE(st::find_root(f, 2.0, 3.0, 1e-12, 1e-300, 200).converged);  // not bracketed
   CHECK(st::find_root([](double x) { return x; }, 0.0, 1.0, 1e-12, 1e-300, 200).root == 0.0);  // root at an end
+}
+
+TEST_CASE("find_root_newton converges, respects the range and reports failure", "[stats]") {
+  const auto f = [](double x) { return std::pair<double, double>{x * x - 2.0, 2.0 * x}; };
+  const auto r = st::find_root_newton(f, 1.9, 0.0, 2.0, 1e-14, 100);
+  CHECK(r.converged);
+  CHECK(r.iterations < 10);
+  METAPOOL_CHECK_NEAR("sqrt(2)", r.root, std::sqrt(2.0), 1e-14);
+  // A decreasing function started far right of its root (a Q-profile shape).
+  const auto q = [](double t) { return std::pair<double, double>{10.0 / (1.0 + t) - 2.0, -10.0 / ((1.0 + t) * (1.0 + t))}; };
+  const auto from_right = st::find_root_newton(q, 90.0, 0.0, 100.0, 1e-14, 100);
+  CHECK(from_right.converged);
+  METAPOOL_CHECK_NEAR("10/(1+t)=2", from_right.root, 4.0, 1e-13);
+  CHECK_FALSE(st::find_root_newton(f, 2.5, 2.0, 3.0, 1e-12, 100).converged);  // no root in the range
+  CHECK_FALSE(st::find_root_newton(f, 1.0, 0.0, 2.0, 1e-14, 2).converged);     // too few iterations
+}
+
+TEST_CASE("QuantileMemo returns exactly the computed quantiles, also after evicting entries", "[stats]") {
+  st::QuantileMemo memo;
+  for (int round = 0; round < 3; ++round) {
+    for (int df = 1; df <= 40; ++df) {  // more keys than the memo holds
+      CHECK(memo.qt(0.975, df) == st::qt(0.975, df));
+      CHECK(memo.qchisq(0.025, df) == st::qchisq(0.025, df));
+      CHECK(memo.qt(0.975, df) == st::qt(0.975, df));  // a hit
+    }
+  }
+  CHECK(memo.qnorm(0.975) == st::qnorm(0.975));
+  CHECK(memo.qnorm(0.95) == st::qnorm(0.95));
+  CHECK(memo.qt(0.95, 12.0) != memo.qchisq(0.95, 12.0));  // distributions are kept apart
+  CHECK(std::isnan(memo.qt(0.5, 0.0)));
+  CHECK(std::isnan(memo.qt(NAN, 3.0)));
+  CHECK(st::qt(0.975, 9.0, &memo) == st::qt(0.975, 9.0));
+  CHECK(st::qt(0.975, 9.0, nullptr) == st::qt(0.975, 9.0));
+  CHECK(st::qchisq(0.5, 9.0, &memo) == st::qchisq(0.5, 9.0, nullptr));
+  CHECK(st::qnorm(0.9, &memo) == st::qnorm(0.9, nullptr));
 }
