@@ -148,6 +148,7 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
 
   std::vector<std::string> dropped;
   const bool counts_model = options.method == Method::MH || options.method == Method::PETO;
+  analysis.used.reserve(es.k());
   for (std::size_t i = 0; i < es.k(); ++i) {
     if (counts_model || es.computed(i)) {
       analysis.used.push_back(i);
@@ -172,6 +173,8 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
                                                  : fit_peto(counts, pool_options);
   } else {
     EffectData effect_data;
+    effect_data.yi.reserve(analysis.used.size());
+    effect_data.vi.reserve(analysis.used.size());
     for (std::size_t i : analysis.used) {
       effect_data.yi.push_back(es.yi[i]);
       effect_data.vi.push_back(es.vi[i]);

@@ -89,8 +89,13 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   }
   group.table.source = m_reader->source();
   group.table.header_line = m_reader->header_line();
+  // The table was moved into the previous analysis: size it like that one.
   group.table.rows.clear();
   group.table.line.clear();
+  if (keep_rows) {
+    group.table.rows.reserve(m_previous_rows);
+    group.table.line.reserve(m_previous_rows);
+  }
   group.rows = 0;
   if (keep_rows && group.table.header.size() != header().size()) group.table.header = header();
   for (;;) {
@@ -108,6 +113,7 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
     }
     if (!same_key(m_pending, group.key)) break;
   }
+  m_previous_rows = group.rows;
   return true;
 }
 

@@ -53,6 +53,7 @@ class GroupReader {
   bool m_has_pending = false;
   bool m_done = false;
   std::size_t m_next_index = 0;
+  std::size_t m_previous_rows = 0;     // rows of the last group (capacity hint)
   std::unordered_set<std::uint64_t> m_seen;  // hashes of the keys of finished groups
 };
 

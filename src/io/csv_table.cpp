@@ -73,33 +73,54 @@ struct SplitError {
   std::string message;
 };
 
-// Fills `fields` (cleared first, storage reused) with the fields of `line`.
+bool is_ascii(std::string_view text) {
+  unsigned char any = 0;
+  for (char c : text) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
+// Fills `fields` with the fields of `line`, reusing the strings already in
+// it (a streaming reader splits millions of lines into the same vector).
 void split_line_into(std::string_view line, std::vector<std::string>& fields,
                      std::optional<SplitError>& error) {
-  fields.clear();
+  std::size_t count = 0;
+  // The next field's string, emptied; its capacity is kept.
+  const auto next_field = [&]() -> std::string& {
+    if (count == fields.size()) fields.emplace_back();
+    std::string& field = fields[count++];
+    field.clear();
+    return field;
+  };
   std::size_t pos = 0;
   const auto skip_space = [&] {
     while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
   };
   for (;;) {
     skip_space();
-    std::string field;
-    const int column = static_cast<int>(fields.size()) + 1;
+    const int column = static_cast<int>(count) + 1;
+    std::string& field = next_field();
+    bool ascii = false;  // known to be ASCII (checked while scanning)
     if (pos < line.size() && line[pos] == '"') {
       ++pos;
       bool closed = false;
       while (pos < line.size()) {
-        if (line[pos] == '"') {
-          if (pos + 1 < line.size() && line[pos + 1] == '"') {
-            field += '"';
-            pos += 2;
-            continue;
-          }
-          ++pos;
-          closed = true;
+        // Copy up to the next quote in one piece.
+        const std::size_t quote = line.find('"', pos);
+        if (quote == std::string_view::npos) {
+          field.append(line.substr(pos));
+          pos = line.size();
           break;
         }
-        field += line[pos++];
+        field.append(line.substr(pos, quote - pos));
+        pos = quote;
+        if (pos + 1 < line.size() && line[pos + 1] == '"') {
+          field += '"';
+          pos += 2;
+          continue;
+        }
+        ++pos;
+        closed = true;
+        break;
       }
       if (!closed) {
         error = SplitError{column, "unterminated quoted field (a '\"' opens it but none closes it on "
@@ -114,28 +135,39 @@ void split_line_into(std::string_view line, std::vector<std::string>& fields,
         return;
       }
     } else {
+      // One pass for the comma, a stray quote and non-ASCII bytes (fields
+      // are short: a byte loop beats two memchr calls).
       const std::size_t start = pos;
-      while (pos < line.size() && line[pos] != ',') ++pos;
+      bool quote = false;
+      unsigned char bytes = 0;
+      for (; pos < line.size() && line[pos] != ','; ++pos) {
+        quote = quote || line[pos] == '"';
+        bytes |= static_cast<unsigned char>(line[pos]);
+      }
+      ascii = bytes < 0x80;
       std::size_t end = pos;
       while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
-      field.assign(line.substr(start, end - start));
-      if (field.find('"') != std::string::npos) {
+      const std::string_view text = line.substr(start, end - start);
+      if (quote) {
         error = SplitError{column, fmt::format("stray '\"' in unquoted field \"{}\"; quote the whole "
                                                "field and double inner quotes (RFC 4180)",
-                                               field)};
+                                               text)};
+        return;
+      }
+      field.assign(text);
+    }
+    if (!ascii && !is_ascii(field)) {
+      if (const auto bad = first_invalid_utf8(field); bad != std::string_view::npos) {
+        error = SplitError{column, fmt::format("invalid UTF-8 (byte 0x{:02X} at offset {} of the field); "
+                                               "expected UTF-8 text",
+                                               static_cast<unsigned char>(field[bad]), bad + 1)};
         return;
       }
     }
-    if (const auto bad = first_invalid_utf8(field); bad != std::string_view::npos) {
-      error = SplitError{column, fmt::format("invalid UTF-8 (byte 0x{:02X} at offset {} of the field); "
-                                             "expected UTF-8 text",
-                                             static_cast<unsigned char>(field[bad]), bad + 1)};
-      return;
-    }
-    fields.push_back(std::move(field));
     if (pos >= line.size()) break;
     ++pos;  // the comma
   }
+  fields.resize(count);
 }
 
 std::vector<std::string> split_line(std::string_view line, std::optional<SplitError>& error) {

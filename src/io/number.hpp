@@ -14,8 +14,9 @@ struct ParsedNumber {
   double value = 0.0;
 };
 
-// "" / "NA" / "NaN" (any case) are Missing. A leading '+' is accepted.
-// "inf", "1e999" are NotFinite; an underflowing literal ("1e-400") reads as
+// "" and "NA" are Missing. A leading '+' is accepted. Whole numbers of up to 15
+// digits take an exact shortcut (same value as from_chars).
+// "nan", "inf", "1e999" are NotFinite; an underflowing literal ("1e-400") reads as
 // 0 with its sign, as R's read.csv does.
 ParsedNumber parse_number(std::string_view text);
 

@@ -1,8 +1,10 @@
 #include "io/study_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <initializer_list>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -60,23 +62,50 @@ std::string list_columns(const std::vector<Role>& roles) {
   return out;
 }
 
+// The 0-based column of each role (and of "study") in the header, found in
+// one pass without allocating (read_studies runs once per analysis of a batch).
+struct RoleColumns {
+  std::array<std::optional<std::size_t>, kRoleCount> role;
+  std::optional<std::size_t> study;
+  const std::optional<std::size_t>& operator[](Role r) const { return role[static_cast<std::size_t>(r)]; }
+};
+
+RoleColumns find_role_columns(const CsvTable& table) {
+  RoleColumns out;
+  for (std::size_t r = 0; r < kRoleCount; ++r) out.role[r] = table.find_column(role_name(static_cast<Role>(r)));
+  out.study = table.find_column("study");
+  return out;
+}
+
+bool has_column(const RoleColumns& columns, Role role) {
+  return columns[role] || (role == Role::Vi && columns[Role::Sei]);  // generic: vi or sei
+}
+
 // The columns of `shape` that are missing from the table (generic: vi or sei).
-std::vector<Role> missing_columns(const CsvTable& table, const ShapeColumns& shape) {
+std::vector<Role> missing_columns(const RoleColumns& columns, const ShapeColumns& shape) {
   std::vector<Role> missing;
   for (Role role : shape.required) {
-    if (table.find_column(role_name(role))) continue;
-    if (role == Role::Vi && table.find_column(role_name(Role::Sei))) continue;
-    missing.push_back(role);
+    if (!has_column(columns, role)) missing.push_back(role);
   }
   return missing;
 }
 
+bool is_complete(const RoleColumns& columns, const ShapeColumns& shape) {
+  return std::all_of(shape.required.begin(), shape.required.end(),
+                     [&](Role role) { return has_column(columns, role); });
+}
+
 // Picks the data shape from the columns present, or explains why it cannot.
-Expected<DataShape> infer_shape(const CsvTable& table, std::optional<Measure> measure) {
-  std::vector<DataShape> complete;
+Expected<DataShape> infer_shape(const CsvTable& table, const RoleColumns& columns, std::optional<Measure> measure) {
+  // The complete shapes, in table order (no allocation on the common path).
+  std::array<DataShape, 5> complete_storage{};
+  std::size_t complete_count = 0;
   for (const auto& shape : shape_table()) {
-    if (missing_columns(table, shape).empty()) complete.push_back(shape.shape);
+    if (is_complete(columns, shape) && complete_count < complete_storage.size()) {
+      complete_storage[complete_count++] = shape.shape;
+    }
   }
+  const auto complete = std::span<const DataShape>(complete_storage.data(), complete_count);
   if (measure) {
     const DataShape wanted = shape_of(*measure);
     if (std::find(complete.begin(), complete.end(), wanted) != complete.end()) return wanted;
@@ -100,7 +129,7 @@ Expected<DataShape> infer_shape(const CsvTable& table, std::optional<Measure> me
     }
     for (const auto& shape : shape_table()) {
       if (shape.shape != wanted) continue;
-      const auto missing = missing_columns(table, shape);
+      const auto missing = missing_columns(columns, shape);
       return header_error(table, 0,
                           fmt::format("missing required column{} \"{}\" for measure {} ({} data)",
                                       missing.size() == 1 ? "" : "s", list_columns(missing),
@@ -119,7 +148,7 @@ Expected<DataShape> infer_shape(const CsvTable& table, std::optional<Measure> me
   const ShapeColumns* best = nullptr;
   std::size_t best_present = 0;
   for (const auto& shape : shape_table()) {
-    const std::size_t present = shape.required.size() - missing_columns(table, shape).size();
+    const std::size_t present = shape.required.size() - missing_columns(columns, shape).size();
     if (present > best_present) {
       best = &shape;
       best_present = present;
@@ -131,7 +160,7 @@ Expected<DataShape> infer_shape(const CsvTable& table, std::optional<Measure> me
                         "events_t,n_t,events_c,n_c | events,n | mean_t,sd_t,n_t,mean_c,sd_c,n_c | "
                         "r,n | yi with vi or sei");
   }
-  const auto missing = missing_columns(table, *best);
+  const auto missing = missing_columns(columns, *best);
   return header_error(table, 0,
                       fmt::format("missing required column{} \"{}\" for {} data",
                                   missing.size() == 1 ? "" : "s", list_columns(missing),
@@ -189,7 +218,8 @@ std::vector<std::size_t> StudyData::passthrough_columns() const {
 }
 
 Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure) {
-  auto shape = infer_shape(table, measure);
+  const RoleColumns columns = find_role_columns(table);
+  auto shape = infer_shape(table, columns, measure);
   if (!shape) return shape.error();
 
   StudyData data;
@@ -197,15 +227,16 @@ Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure)
   data.shape = *shape;
   data.line = table.line;
 
-  std::vector<Role> roles;
-  for (const auto& entry : shape_table()) {
-    if (entry.shape == data.shape) roles = entry.required;
+  const ShapeColumns* entry = nullptr;
+  for (const auto& candidate : shape_table()) {
+    if (candidate.shape == data.shape) entry = &candidate;
   }
-  if (data.shape == DataShape::Generic && !table.find_column("vi")) roles.back() = Role::Sei;
+  const bool sei_for_vi = data.shape == DataShape::Generic && !columns[Role::Vi];
 
   const std::size_t k = table.rows.size();
-  for (Role role : roles) {
-    const auto index = *table.find_column(role_name(role));
+  for (Role required : entry->required) {
+    const Role role = sei_for_vi && required == Role::Vi ? Role::Sei : required;
+    const auto index = *columns[role];
     const auto slot = static_cast<std::size_t>(role);
     data.column[slot] = static_cast<int>(index) + 1;
     auto& values = data.values[slot];
@@ -296,7 +327,7 @@ Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure)
     for (double se : data[Role::Sei]) vi.push_back(se * se);
   }
 
-  const auto study_column = table.find_column("study");
+  const auto& study_column = columns.study;
   if (study_column) data.column_study = static_cast<int>(*study_column) + 1;
   data.study.resize(k);
   for (std::size_t row = 0; row < k; ++row) {
