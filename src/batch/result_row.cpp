@@ -2,8 +2,9 @@
 
 #include <cmath>
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
+
+#include "render/number_format.hpp"
 
 
 namespace metapool::batch {
@@ -29,18 +30,12 @@ class RowWriter {
     begin();
     m_out += m_format == BatchFormat::Csv ? "NA" : "null";
   }
-  // format_exact's policy (shortest round trip via fmt "{}", NA, Inf, -Inf),
+  // format_exact's policy (shortest round trip as fmt "{}", NA, Inf, -Inf),
   // written in place instead of through a temporary string.
   void number(double value) {
     if (std::isnan(value) || (m_format == BatchFormat::Jsonl && std::isinf(value))) return missing();
     begin();
-    if (std::isinf(value)) {
-      m_out += value > 0 ? "Inf" : "-Inf";
-    } else {
-      char buffer[64];
-      const auto end = fmt::format_to(buffer, FMT_COMPILE("{}"), value);
-      m_out.append(buffer, end);
-    }
+    append_exact(m_out, value);
   }
   void number(const std::optional<double>& value) {
     if (!value) return missing();

@@ -10,6 +10,12 @@ namespace metapool {
 // "NA" for NaN, "Inf"/"-Inf" for infinities (as R writes them).
 std::string format_exact(double value);
 
+// Appends format_exact(value) to `out` without a temporary string (batch
+// tables write ~45 numbers per analysis). For finite values the text is
+// fmt's "{}": the shortest round-trip digits (fmt's Dragonbox) laid out
+// fixed for decimal exponents -4..15 and as d.ddde+XX otherwise.
+void append_exact(std::string& out, double value);
+
 // Fixed `digits` decimals for reading ("-0.7141"); "NA" for NaN.
 std::string format_fixed(double value, int digits = 4);
 

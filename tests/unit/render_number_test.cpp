@@ -1,0 +1,64 @@
+// append_exact / format_exact write what fmt's "{}" writes for every finite
+// double (its own shortest digits, our layout), and R's NA/Inf otherwise.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "render/number_format.hpp"
+
+using metapool::append_exact;
+using metapool::format_exact;
+
+namespace {
+
+double from_bits(std::uint64_t bits) {
+  double value = 0;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("format_exact equals fmt's {} on edge values", "[render]") {
+  const double values[] = {0.0, -0.0, 1.0, -1.0, 62.0, 0.1, 0.3, 1.0 / 3.0, 1e-4, 1.5e-4, 9.99e-5, 1e-5, 123456.789,
+                           1e15, 1e16, 9.999999999999998e15, 1.2345678901234567e16, 1e21, 1e22, 1e100, 1e-100,
+                           1e-300, 1e300, 5e-324, 2.2250738585072014e-308, std::numeric_limits<double>::max(),
+                           std::numeric_limits<double>::lowest(), 0.000123, 100.0, 1200.0, 0.5, 2.5e-5, 7e-310};
+  for (double value : values) {
+    CAPTURE(value);
+    CHECK(format_exact(value) == fmt::format("{}", value));
+  }
+  CHECK(format_exact(std::nan("")) == "NA");
+  CHECK(format_exact(INFINITY) == "Inf");
+  CHECK(format_exact(-INFINITY) == "-Inf");
+  std::string out = "x=";
+  append_exact(out, 0.25);
+  CHECK(out == "x=0.25");
+}
+
+TEST_CASE("format_exact equals fmt's {} on a million random doubles", "[render]") {
+  std::mt19937_64 rng(20261122);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  std::uniform_int_distribution<int> decade(-30, 30);
+  std::string out;
+  int mismatches = 0;
+  for (int i = 0; i < 1000000; ++i) {
+    // Half uniform bit patterns (every exponent), half values of a typical
+    // scale with a few decimals (estimates, p-values, counts).
+    double value = i % 2 == 0 ? from_bits(rng()) : unit(rng) * std::pow(10.0, decade(rng));
+    if (i % 4 == 1) value = std::round(value * 1000.0) / 1000.0;
+    if (!std::isfinite(value)) continue;
+    out.clear();
+    append_exact(out, value);
+    if (out != fmt::format("{}", value)) {
+      if (++mismatches <= 5) FAIL_CHECK(fmt::format("{:a}: {} vs fmt {}", value, out, fmt::format("{}", value)));
+    }
+  }
+  CHECK(mismatches == 0);
+}
