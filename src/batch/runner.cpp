@@ -12,7 +12,10 @@
 #include <fmt/format.h>
 
 #include "io/number.hpp"
-#include "io/output_file.hpp"
+#include "analysis/report_data.hpp"
+#include "report/convert.hpp"
+#include "report/output_dir.hpp"
+#include "report/report.hpp"
 #include "render/output.hpp"
 #include "stats/distributions.hpp"
 
@@ -30,6 +33,7 @@ struct GroupOutput {
 struct Context {
   const BatchOptions& options;
   std::vector<std::string> columns;
+  std::vector<std::string> key_names;  // the --by columns as in the header
 };
 
 Expected<PoolAnalysis> analyse_guarded(CsvTable table, const AnalysisOptions& options) {
@@ -57,23 +61,50 @@ class WorkerState {
   std::vector<AnalysisConfig> m_configs;
 };
 
+// The report of one analysis x configuration (--reports): what `metapool
+// report` writes for the group's rows, plus pool.json (`pool --format json`),
+// in DIR/report_dir_name(). A report that cannot be built or written stops
+// the run (an I/O problem, unlike a failed analysis).
+std::optional<Diagnostic> write_report(const Group& group, std::size_t config_index, const AnalysisConfig& config,
+                                       const PoolAnalysis& analysis, const Context& context) {
+  const BatchReports& reports = context.options.reports;
+  auto data = analyse_report(group.table, config.options);
+  if (!data) return data.error();
+  std::string key;
+  for (std::size_t i = 0; i < group.key.size(); ++i) {
+    key += fmt::format("{}{} = {}", i > 0 ? ", " : "", context.key_names[i], group.key[i]);
+  }
+  report::ReportOptions report_options;
+  report_options.input_name = fmt::format("{} ({}; configuration {})", reports.input_name, key, config.label);
+  report_options.input_sha256 = reports.input_sha256;
+  report_options.command_line = reports.command_line;
+  report_options.images = reports.converter.has_value();
+  auto files = report::build_report(*data, report_options);
+  files.push_back(report::OutputFile{"pool.json", render_pool(analysis, OutputFormat::Json)});
+  const auto svgs = report::svg_names(files);
+  const auto path = std::filesystem::path(reports.dir) / report_dir_name(group, config_index);
+  auto written = report::write_directory_atomic(path.string(), files, [&](const std::string& temp) {
+    return report::convert_svgs(reports.converter, temp, svgs, 0);
+  });
+  if (!written) return written.error();
+  return std::nullopt;
+}
+
 GroupOutput process_group(Group& group, const Context& context, const WorkerState& worker) {
   GroupOutput out;
   const auto& configs = worker.configs();
+  const bool reports = !context.options.reports.dir.empty();
   for (std::size_t c = 0; c < configs.size(); ++c) {
-    // analyse_pool takes the table by value: the last configuration may move it.
-    Expected<PoolAnalysis> result = c + 1 < configs.size()
-                                        ? analyse_guarded(group.table, configs[c].options)
-                                        : analyse_guarded(std::move(group.table), configs[c].options);
+    // analyse_pool takes the table by value: the last configuration may move
+    // it, unless a report still needs the rows.
+    const bool last_use = c + 1 == configs.size() && !reports;
+    Expected<PoolAnalysis> result = last_use ? analyse_guarded(std::move(group.table), configs[c].options)
+                                             : analyse_guarded(group.table, configs[c].options);
     const RowStatus status = row_status(result);
     out.failed += status == RowStatus::Error ? 1 : 0;
     ++out.rows;
     append_row(out.text, context.options.format, group, context.columns, c, configs[c], result);
-    if (result && !context.options.reports_dir.empty() && !out.fatal) {
-      const auto path = std::filesystem::path(context.options.reports_dir) / report_file_name(group, c);
-      auto written = write_file_atomic(path.string(), render_pool(*result, OutputFormat::Json));
-      if (!written) out.fatal = written.error();
-    }
+    if (result && reports && !out.fatal) out.fatal = write_report(group, c, configs[c], *result, context);
   }
   return out;
 }
@@ -255,7 +286,7 @@ unsigned resolve_threads(unsigned requested) {
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
-std::string report_file_name(const Group& group, std::size_t config_index) {
+std::string report_dir_name(const Group& group, std::size_t config_index) {
   std::string key;
   for (const auto& value : group.key) {
     if (!key.empty()) key += '_';
@@ -266,7 +297,7 @@ std::string report_file_name(const Group& group, std::size_t config_index) {
     }
   }
   if (key.size() > 60) key.resize(60);
-  return fmt::format("{:06}-{}_{}.json", group.index, config_index, key);
+  return fmt::format("{:06}-{}_{}", group.index, config_index, key);
 }
 
 Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& output,
@@ -282,15 +313,15 @@ Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& 
       return make_error(fmt::format("--by column \"{}\" has the name of a result column; rename the column", name));
     }
   }
-  if (!options.reports_dir.empty()) {
+  if (!options.reports.dir.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(options.reports_dir, ec);
+    std::filesystem::create_directories(options.reports.dir, ec);
     if (ec) {
-      return make_error(fmt::format("--reports {}: cannot create the directory ({})", options.reports_dir,
+      return make_error(fmt::format("--reports {}: cannot create the directory ({})", options.reports.dir,
                                     ec.message()));
     }
   }
-  const Context context{options, result_columns(key_names)};
+  const Context context{options, result_columns(key_names), key_names};
   if (!output(render_header(key_names, options.format))) {
     return make_error("cannot write the results (disk full, or the reader of the output closed it?)");
   }

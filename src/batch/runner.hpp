@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,15 @@ struct Shard {
 };
 Expected<Shard> parse_shard(std::string_view text);  // "i/n" with 0 <= i < n
 
+// --reports: a full report (as `metapool report`) per analysis x configuration.
+struct BatchReports {
+  std::string dir;                        // empty: no reports
+  std::string input_name;                 // the input file as shown in each report's stamp
+  std::string input_sha256;               // of the whole input file
+  std::string command_line;               // the batch command line
+  std::optional<std::string> converter;   // rsvg-convert: PNG/PDF of the plots (--report-images)
+};
+
 struct BatchOptions {
   std::string path;                      // "-" = standard input
   std::vector<std::string> by;           // the id columns of an analysis
@@ -35,7 +45,7 @@ struct BatchOptions {
   BatchFormat format = BatchFormat::Csv;
   unsigned threads = 0;                  // 0 = std::thread::hardware_concurrency()
   Shard shard;
-  std::string reports_dir;               // when set: one pool JSON per analysis there
+  BatchReports reports;
   std::size_t total_groups = 0;          // groups in the file when known (progress), else 0
 };
 
@@ -63,7 +73,8 @@ unsigned resolve_threads(unsigned requested);
 Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& output,
                                  const ProgressSink& progress);
 
-// The file name of the pool JSON of (group, configuration) under --reports.
-std::string report_file_name(const Group& group, std::size_t config_index);
+// The directory name of the report of (group, configuration) under --reports:
+// "<group index, 6 digits>-<configuration index>_<by values>".
+std::string report_dir_name(const Group& group, std::size_t config_index);
 
 }  // namespace metapool::batch

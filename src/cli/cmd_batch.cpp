@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +21,8 @@
 #include "batch/group_reader.hpp"
 #include "batch/runner.hpp"
 #include "cli/command.hpp"
+#include "report/convert.hpp"
+#include "report/sha256.hpp"
 
 namespace metapool::cli {
 namespace {
@@ -122,6 +125,8 @@ class ProgressBar {
 
 class BatchCommand final : public Command {
  public:
+  explicit BatchCommand(std::vector<std::string> argv) : m_argv(std::move(argv)) {}
+
   CLI::App* attach(CLI::App& app) override {
     CLI::App* cmd = app.add_subcommand(
         "batch", "many analyses in one run: one row per analysis x configuration of a long-format CSV");
@@ -138,7 +143,10 @@ class BatchCommand final : public Command {
                     "\"method=REML,test=knha;method=DL\" (default: the options given)");
     cmd->add_option("--threads", m_threads, "worker threads (default: all cores)");
     cmd->add_option("--shard", m_shard, "i/n: only analyses g with g mod n = i (0-based, file order)");
-    cmd->add_option("--reports", m_reports, "directory for one pool JSON file per analysis and configuration");
+    cmd->add_option("--reports", m_reports,
+                    "directory for a full report (as metapool report, plus pool.json) per analysis and configuration");
+    cmd->add_flag("--report-images", m_report_images,
+                  "with --reports: also PNG and PDF versions of the plots (rsvg-convert; one process per plot)");
     return cmd;
   }
 
@@ -174,7 +182,31 @@ class BatchCommand final : public Command {
       if (!shard) return report(shard.error());
       options.shard = *shard;
     }
-    options.reports_dir = m_reports;
+    if (m_report_images && m_reports.empty()) return report(make_error("--report-images needs --reports DIR"));
+    if (!m_reports.empty()) {
+      auto& reports = options.reports;
+      reports.dir = m_reports;
+      reports.input_name = m_args.file == "-" ? "<stdin>" : std::filesystem::path(m_args.file).filename().string();
+      reports.command_line = command_line(m_argv);
+      if (m_args.file == "-") {
+        reports.input_sha256 = "not computed (read from standard input)";
+      } else if (auto hash = report::sha256_file_hex(m_args.file)) {
+        reports.input_sha256 = *hash;
+      } else {
+        Diagnostic d;
+        d.file = m_args.file;
+        d.message = "cannot open the file (does it exist and is it readable?)";
+        return report(d);
+      }
+      if (m_report_images) {
+        const char* override_path = std::getenv("METAPOOL_RSVG_CONVERT");
+        reports.converter = report::find_rsvg_convert(override_path ? override_path : "");
+        if (!reports.converter) {
+          return report(make_error("--report-images needs rsvg-convert (install the Debian package librsvg2-bin, or "
+                                   "run scripts/setup.sh)"));
+        }
+      }
+    }
 
     // A first pass over a regular file finds bad input before anything is
     // written to standard output, and gives the progress bar its total. With
@@ -238,10 +270,14 @@ class BatchCommand final : public Command {
   std::optional<int> m_threads;
   std::string m_shard;
   std::string m_reports;
+  bool m_report_images = false;
+  std::vector<std::string> m_argv;
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_batch_command() { return std::make_unique<BatchCommand>(); }
+std::unique_ptr<Command> make_batch_command(std::vector<std::string> argv) {
+  return std::make_unique<BatchCommand>(std::move(argv));
+}
 
 }  // namespace metapool::cli

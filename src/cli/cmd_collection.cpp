@@ -25,16 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                            "@%_+=:,./-") == std::string::npos) {
-    return arg;
-  }
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 Expected<std::string> read_bytes(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -106,11 +96,11 @@ class CollectionCommand final : public Command {
         c.provenance = report::tally_column(*table, "counts_source");
         const AnalysisOptions options = report::entry_options(entry);
         if (entry.kind == report::EntryKind::Pool) {
-          c.command_line = "metapool report " + quote(path);
-          if (!entry.measure.empty()) c.command_line += " --measure " + quote(entry.measure);
-          if (!entry.method.empty()) c.command_line += " --method " + quote(entry.method);
-          if (!entry.subgroup.empty()) c.command_line += " --subgroup " + quote(entry.subgroup);
-          c.command_line += " --out " + quote((fs::path(m_out) / entry.id).lexically_normal().string());
+          c.command_line = "metapool report " + shell_quote(path);
+          if (!entry.measure.empty()) c.command_line += " --measure " + shell_quote(entry.measure);
+          if (!entry.method.empty()) c.command_line += " --method " + shell_quote(entry.method);
+          if (!entry.subgroup.empty()) c.command_line += " --subgroup " + shell_quote(entry.subgroup);
+          c.command_line += " --out " + shell_quote((fs::path(m_out) / entry.id).lexically_normal().string());
           auto data = analyse_report(std::move(table).value(), options);
           if (!data) return report(data.error());
           if (data->analysis.pool.k < 2) {
@@ -123,8 +113,8 @@ class CollectionCommand final : public Command {
           }
           c.report = std::move(*data);
         } else {
-          c.command_line = "metapool effects " + quote(path);
-          if (!entry.measure.empty()) c.command_line += " --measure " + quote(entry.measure);
+          c.command_line = "metapool effects " + shell_quote(path);
+          if (!entry.measure.empty()) c.command_line += " --measure " + shell_quote(entry.measure);
           auto pooled = analyse_pool(std::move(table).value(), options);
           if (!pooled) return report(pooled.error());
           c.single = std::move(*pooled);
@@ -140,7 +130,7 @@ class CollectionCommand final : public Command {
     options.manifest_name = m_manifest;
     options.manifest_sha256 = report::sha256_hex(*manifest_bytes);
     options.command_line = "metapool";
-    for (std::size_t i = 1; i < m_argv.size(); ++i) options.command_line += " " + quote(m_argv[i]);
+    for (std::size_t i = 1; i < m_argv.size(); ++i) options.command_line += " " + shell_quote(m_argv[i]);
     if (m_figures) {
       auto table = read_csv_file(*m_figures);
       if (!table) return report(table.error());
@@ -177,17 +167,7 @@ class CollectionCommand final : public Command {
           if (!converter) ro.warnings.push_back(options.warnings.front());
           const auto files = report::build_report(*c.report, ro);
           const auto svgs = report::svg_names(files);
-          const auto convert = [&](const std::string& sub) -> std::optional<Diagnostic> {
-            if (!converter) return std::nullopt;
-            for (const auto& svg : svgs) {
-              const std::string stem = sub + "/" + svg.substr(0, svg.size() - 4);
-              for (const char* format : {"png", "pdf"}) {
-                auto done = report::rsvg_convert(*converter, sub + "/" + svg, stem + "." + format, format, 0);
-                if (!done) return done.error();
-              }
-            }
-            return std::nullopt;
-          };
+          const auto convert = [&](const std::string& sub) { return report::convert_svgs(converter, sub, svgs, 0); };
           auto written = report::write_directory_atomic(dir, files, convert);
           if (!written) return written.error();
         } else if (c.single) {

@@ -20,31 +20,6 @@
 namespace metapool::cli {
 namespace {
 
-// POSIX shell quoting, so that the stamp's command line can be pasted back.
-std::string shell_quote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                            "@%_+=:,./-") == std::string::npos) {
-    return arg;
-  }
-  std::string out = "'";
-  for (char c : arg) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// argv[0] is written as "metapool" (the path the binary was run from is not
-// part of the analysis and would make reports machine-dependent).
-std::string command_line(const std::vector<std::string>& argv) {
-  std::string out = "metapool";
-  for (std::size_t i = 1; i < argv.size(); ++i) out += " " + shell_quote(argv[i]);
-  return out;
-}
-
 Expected<std::string> read_input(const std::string& path) {
   const std::string source = path == "-" ? "<stdin>" : path;
   std::string text;
@@ -149,17 +124,7 @@ class ReportCommand final : public Command {
 
     const auto files = report::build_report(*data, report_options);
     const auto svgs = report::svg_names(files);
-    const auto finish = [&](const std::string& temp) -> std::optional<Diagnostic> {
-      if (!converter) return std::nullopt;
-      for (const auto& svg : svgs) {
-        const std::string stem = temp + "/" + svg.substr(0, svg.size() - 4);
-        for (const char* format : {"png", "pdf"}) {
-          auto done = report::rsvg_convert(*converter, temp + "/" + svg, stem + "." + format, format, epoch);
-          if (!done) return done.error();
-        }
-      }
-      return std::nullopt;
-    };
+    const auto finish = [&](const std::string& temp) { return report::convert_svgs(converter, temp, svgs, epoch); };
     auto written = report::write_directory_atomic(m_args.out, files, finish);
     if (!written) {
       std::cerr << written.error().render() << '\n';

@@ -38,7 +38,7 @@ std::unique_ptr<Command> make_sensitivity_command();
 std::unique_ptr<Command> make_bias_command();
 // `argv` as given, for the report's reproducibility stamp.
 std::unique_ptr<Command> make_report_command(std::vector<std::string> argv);
-std::unique_ptr<Command> make_batch_command();
+std::unique_ptr<Command> make_batch_command(std::vector<std::string> argv);
 // `argv` as given, for the index page's reproducibility stamp.
 std::unique_ptr<Command> make_collection_command(std::vector<std::string> argv);
 
@@ -75,5 +75,11 @@ Expected<ParsedArgs> convert(const CommonArgs& args);
 int report(const Diagnostic& diagnostic);
 // Writes `text` to `out_path` atomically, or to stdout when empty.
 int emit(const std::string& text, const std::string& out_path);
+
+// POSIX shell quoting, so that a report's stamp can be pasted back.
+std::string shell_quote(const std::string& arg);
+// The command line of a run for a report's stamp; argv[0] is written as
+// "metapool" (the path of the binary would make reports machine-dependent).
+std::string command_line(const std::vector<std::string>& argv);
 
 }  // namespace metapool::cli

@@ -140,4 +140,26 @@ int emit(const std::string& text, const std::string& out_path) {
   return kExitOk;
 }
 
+std::string shell_quote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                            "@%_+=:,./-") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string out = "metapool";
+  for (std::size_t i = 1; i < argv.size(); ++i) out += " " + shell_quote(argv[i]);
+  return out;
+}
+
 }  // namespace metapool::cli

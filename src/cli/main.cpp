@@ -26,7 +26,7 @@ int run_app(int argc, char** argv) {
   commands.push_back(cli::make_sensitivity_command());
   commands.push_back(cli::make_bias_command());
   commands.push_back(cli::make_report_command(std::vector<std::string>(argv, argv + argc)));
-  commands.push_back(cli::make_batch_command());
+  commands.push_back(cli::make_batch_command(std::vector<std::string>(argv, argv + argc)));
   commands.push_back(cli::make_collection_command(std::vector<std::string>(argv, argv + argc)));
   std::vector<std::pair<CLI::App*, cli::Command*>> attached;
   for (auto& command : commands) attached.emplace_back(command->attach(app), command.get());

@@ -87,4 +87,17 @@ Expected<Converted> rsvg_convert(const std::string& program, const std::string& 
   return Converted{};
 }
 
+std::optional<Diagnostic> convert_svgs(const std::optional<std::string>& converter, const std::string& dir,
+                                       const std::vector<std::string>& svgs, long long epoch) {
+  if (!converter) return std::nullopt;
+  for (const auto& svg : svgs) {
+    const std::string stem = dir + "/" + svg.substr(0, svg.size() - 4);
+    for (const char* format : {"png", "pdf"}) {
+      auto done = rsvg_convert(*converter, dir + "/" + svg, stem + "." + format, format, epoch);
+      if (!done) return done.error();
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace metapool::report

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/expected.hpp"
 
@@ -22,5 +23,11 @@ struct Converted {};
 // message names the file).
 Expected<Converted> rsvg_convert(const std::string& program, const std::string& svg_path,
                                  const std::string& out_path, const std::string& format, long long epoch);
+
+// Converts every `svgs` file (names inside `dir`) to PNG and PDF next to it,
+// stopping at the first failure: the `finish` step of a report directory
+// (report/output_dir.hpp). Nothing to do without a converter.
+std::optional<Diagnostic> convert_svgs(const std::optional<std::string>& converter, const std::string& dir,
+                                       const std::vector<std::string>& svgs, long long epoch);
 
 }  // namespace metapool::report

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/sha256.hpp"
 #include "support/run_cli.hpp"
 #include "support/tolerance.hpp"
 
@@ -245,7 +246,7 @@ TEST_CASE("batch: broken analyses become error rows and the others complete", "[
   CHECK(rows[3]["estimate"] == rows[0]["estimate"]);
 }
 
-TEST_CASE("batch: --reports writes the pool JSON of every analysis", "[batch]") {
+TEST_CASE("batch: --reports writes a full report of every analysis", "[batch]") {
   TempDir dir;
   const auto file = dir.write("long.csv", kSmall);
   const auto reports = dir.path() / "reports";
@@ -256,11 +257,39 @@ TEST_CASE("batch: --reports writes the pool JSON of every analysis", "[batch]") 
   for (const auto& entry : std::filesystem::directory_iterator(reports)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   REQUIRE(names.size() == 6);
-  CHECK(names.front() == "000000-0_death_6m.json");
-  CHECK(names.back() == "000002-1_stroke_6m.json");
-  const Json report = Json::parse(slurp(reports / "000001-1_death_12m.json"));
-  CHECK(report["model"]["method"] == "DL");
-  CHECK(report["model"]["k"] == 3);
+  CHECK(names.front() == "000000-0_death_6m");
+  CHECK(names.back() == "000002-1_stroke_6m");
+  const auto one = reports / "000001-1_death_12m";
+  for (const char* name : {"index.html", "report.md", "pool.json", "forest.svg"}) {
+    CAPTURE(name);
+    CHECK(std::filesystem::is_regular_file(one / name));
+  }
+  CHECK_FALSE(std::filesystem::exists(one / "forest.png"));  // images only with --report-images
+  const Json pool = Json::parse(slurp(one / "pool.json"));
+  CHECK(pool["model"]["method"] == "DL");
+  CHECK(pool["model"]["k"] == 3);
+  // The report is the analysis's own: its stamp names the analysis and the
+  // whole input file's SHA-256, and it pools the same three studies.
+  const std::string html = slurp(one / "index.html");
+  CHECK_THAT(html, Catch::Contains("long.csv (outcome = death, timepoint = 12m; configuration method=DL)"));
+  CHECK_THAT(html, Catch::Contains(metapool::report::sha256_hex(slurp(file))));
+  CHECK_THAT(html, Catch::Contains("metapool batch"));
+  const Json single = Json::parse(run_cli(fmt::format("pool '{}' --method DL --format json", dir.write("one.csv", std::string(kHeader) + "death,12m,A,0,80,5,82\ndeath,12m,B,10,100,15,100\ndeath,12m,C,7,90,9,95\n").string())).out);
+  CHECK(single["estimate"].get<double>() == pool["estimate"].get<double>());
+  CHECK(single["tau2_ci"] == pool["tau2_ci"]);
+}
+
+TEST_CASE("batch: --reports skips failed analyses and --report-images needs --reports", "[batch]") {
+  TempDir dir;
+  const auto file = dir.write("bad.csv", std::string(kHeader) + "a,1,A,4,123,11,139\na,1,B,6,306,29,303\nb,1,A,x,123,11,139\n");
+  const auto reports = dir.path() / "reports";
+  const CliRun run = run_cli(fmt::format("batch '{}' --by outcome,timepoint --reports '{}'", file.string(), reports.string()));
+  CHECK(run.status == 2);
+  CHECK(std::filesystem::is_directory(reports / "000000-0_a_1"));
+  CHECK_FALSE(std::filesystem::exists(reports / "000001-0_b_1"));
+  const CliRun images = run_cli(fmt::format("batch '{}' --by outcome,timepoint --report-images", file.string()));
+  CHECK(images.status == 2);
+  CHECK_THAT(images.err, Catch::Contains("--report-images needs --reports"));
 }
 
 TEST_CASE("batch: bad arguments and bad input exit 2 and write nothing", "[batch]") {
