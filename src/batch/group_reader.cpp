@@ -101,7 +101,9 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   for (;;) {
     ++group.rows;
     if (keep_rows) {
-      group.table.rows.push_back(m_pending.fields);
+      // The row's strings move into the table; the reader refills an empty vector.
+      group.table.rows.push_back(std::move(m_pending.fields));
+      m_pending.fields.clear();
       group.table.line.push_back(m_pending.line);
     }
     auto got = m_reader->next(m_pending);

@@ -94,6 +94,7 @@ GroupOutput process_group(Group& group, const Context& context, const WorkerStat
   GroupOutput out;
   const auto& configs = worker.configs();
   const bool reports = !context.options.reports.dir.empty();
+  out.text.reserve(1024 * configs.size());  // a row is ~600 bytes: no regrowth while appending
   for (std::size_t c = 0; c < configs.size(); ++c) {
     // analyse_pool takes the table by value: the last configuration may move
     // it, unless a report still needs the rows.

@@ -368,6 +368,7 @@ Expected<bool> CsvStreamReader::next(CsvRow& row) {
       return error_at(m_source, row.line, 0, "the file uses CR-only line endings; expected LF or CRLF");
     }
     impl.split_error.reset();
+    row.fields.reserve(m_header.size());  // one allocation when the caller took the last row's vector
     split_line_into(line, row.fields, impl.split_error);
     if (impl.split_error) {
       impl.failed = true;
