@@ -79,10 +79,35 @@ bool is_ascii(std::string_view text) {
   return any < 0x80;
 }
 
+// The common line, ASCII without quotes, cut at its commas (fields trimmed
+// of spaces and tabs as below); false, touching nothing, for any other line.
+bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
+  // Three simple passes (memchr and two loops the compiler vectorises) beat
+  // one loop with a branch per byte.
+  if (line.find('"') != std::string_view::npos) return false;
+  unsigned char bytes = 0;
+  for (char c : line) bytes |= static_cast<unsigned char>(c);
+  if (bytes >= 0x80) return false;
+  const auto commas = static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
+  fields.resize(commas + 1);  // keeps the strings (and capacity) already there
+  std::size_t start = 0;
+  for (std::string& field : fields) {
+    std::size_t end = start;
+    while (end < line.size() && line[end] != ',') ++end;
+    std::size_t first = start, last = end;
+    while (first < last && (line[first] == ' ' || line[first] == '\t')) ++first;
+    while (last > first && (line[last - 1] == ' ' || line[last - 1] == '\t')) --last;
+    field.assign(line.data() + first, last - first);
+    start = end + 1;
+  }
+  return true;
+}
+
 // Fills `fields` with the fields of `line`, reusing the strings already in
 // it (a streaming reader splits millions of lines into the same vector).
 void split_line_into(std::string_view line, std::vector<std::string>& fields,
                      std::optional<SplitError>& error) {
+  if (split_plain_line(line, fields)) return;
   std::size_t count = 0;
   // The next field's string, emptied; its capacity is kept.
   const auto next_field = [&]() -> std::string& {
