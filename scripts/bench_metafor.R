@@ -5,6 +5,9 @@
 #     loops rma(measure="RR", ai=, n1i=, ci=, n2i=, method=, test=) over the
 #     analyses (rows grouped by outcome,timepoint, consecutive) in file order;
 #     with MAX_ANALYSES only the first that many (the caller extrapolates).
+#   Rscript scripts/bench_metafor.R batch-full FILE METHOD TEST [MAX_ANALYSES]
+#     the same loop, each fit followed by confint(fit) and predict(fit): the
+#     fields of a metapool batch row (tau^2/I^2/H^2 CIs, prediction interval).
 #   Rscript scripts/bench_metafor.R single FILE
 #     one rma(measure="RR", method="REML") over the whole file.
 # Prints one line of shell assignments (read by scripts/bench):
@@ -22,7 +25,7 @@ t0 <- proc.time()
 d <- read.csv(file, stringsAsFactors = FALSE)
 t1 <- proc.time()
 tau2 <- NA
-if (mode == "batch") {
+if (mode == "batch" || mode == "batch-full") {
   method <- args[3]
   test <- args[4]
   key <- paste(d$outcome, d$timepoint, sep = "\r")
@@ -37,6 +40,10 @@ if (mode == "batch") {
     fit <- tryCatch(rma(measure = "RR", ai = d$events_t[rows], n1i = d$n_t[rows], ci = d$events_c[rows],
                         n2i = d$n_c[rows], method = method, test = test),
                     error = function(e) NULL)
+    if (!is.null(fit) && mode == "batch-full") {
+      ci <- tryCatch(confint(fit), error = function(e) NULL)
+      pi <- predict(fit)
+    }
     if (is.null(fit)) failed <- failed + 1L else est[g] <- fit$beta[1]
   }
 } else {
