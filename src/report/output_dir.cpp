@@ -72,9 +72,15 @@ Expected<DirectoryWritten> write_directory_atomic(
   std::error_code ec;
   fs::create_directories(parent, ec);
   if (ec) return error(dir, fmt::format("cannot create the parent directory: {}", ec.message()));
-  const bool exists = fs::exists(fs::symlink_status(target));
+  // The error_code overload: a name the OS refuses (too long, a loop, no
+  // permission) is a bad --out, not an internal error.
+  const fs::file_status status = fs::symlink_status(target, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return error(dir, fmt::format("cannot use this path: {}", ec.message()));
+  }
+  const bool exists = fs::exists(status);
   if (exists) {
-    if (!fs::is_directory(fs::symlink_status(target))) {
+    if (!fs::is_directory(status)) {
       return error(dir, "exists and is not a directory; refusing to replace it");
     }
     if (!replaceable(target)) {

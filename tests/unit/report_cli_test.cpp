@@ -131,6 +131,19 @@ TEST_CASE("report cli: a failed run leaves no directory behind") {
   CHECK(entries(dir.path()) == 3);  // bad.csv, fake-rsvg, out: no temporary directory
 }
 
+TEST_CASE("report cli: an --out name the file system refuses is bad input, not an internal error") {
+  // Found by fuzz_cli: a 267-byte name made std::filesystem throw (exit 1).
+  TempDir dir;
+  const auto out = dir.path() / std::string(300, 'x');
+  for (const auto& args : {bcg_args(out), bcg_args(out / "sub")}) {
+    const auto run = run_cli(args);
+    CHECK(run.status == 2);
+    CHECK(run.err.find("error: --out") != std::string::npos);
+    CHECK(run.err.find("internal error") == std::string::npos);
+  }
+  CHECK(entries(dir.path()) == 0);
+}
+
 TEST_CASE("report cli: without rsvg-convert the report says so and still succeeds") {
   TempDir dir;
   const auto out = dir.path() / "r";
