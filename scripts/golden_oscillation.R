@@ -3,7 +3,10 @@
 # metafor 3.8's rma stops with "Fisher scoring algorithm did not converge"
 # unless the step is halved (control = list(stepadj = 0.5)). metapool then
 # solves the estimating equation by bracketing and must give the same tau^2.
-# Data: analysis 252 of scripts/bench_generate.R.
+# Data: analysis 252 of scripts/bench_generate.R; for the meta-regression,
+# tests/golden/edge/oscillating_metareg.csv (random yi, vi and moderators from
+# a search for non-converging fits: a numeric moderator `a` and a three-level
+# factor `lev`).
 # Run from the repository root: Rscript scripts/golden_oscillation.R
 suppressPackageStartupMessages({ library(metafor); library(jsonlite) })
 d <- data.frame(events_t = c(27, 5, 45, 11, 9, 18, 73, 10, 29, 14),
@@ -25,3 +28,17 @@ for (m in c("REML", "ML", "EB")) {
 }
 write_json(out, "tests/golden/edge/oscillating_fisher_scoring.json", digits = NA, auto_unbox = TRUE)
 cat("wrote tests/golden/edge/oscillating_fisher_scoring.json\n")
+
+# Meta-regression (rma(yi, vi, mods = ~ a + lev)): the same oscillation.
+mr <- read.csv("tests/golden/edge/oscillating_metareg.csv")
+out <- list(metafor_version = as.character(packageVersion("metafor")), fits = list())
+for (m in c("REML", "ML", "EB")) {
+  fails <- inherits(try(rma(yi, vi, mods = ~ a + lev, data = mr, method = m), silent = TRUE), "try-error")
+  r <- rma(yi, vi, mods = ~ a + lev, data = mr, method = m,
+           control = list(stepadj = 0.5, threshold = 1e-13, maxiter = 10000))
+  out$fits[[length(out$fits) + 1]] <- list(method = m, metafor_default_scoring_fails = fails, tau2 = r$tau2,
+    names = rownames(r$beta), estimate = as.numeric(r$beta), se = as.numeric(r$se),
+    QM = r$QM, QE = r$QE)
+}
+write_json(out, "tests/golden/edge/oscillating_metareg.json", digits = NA, auto_unbox = TRUE)
+cat("wrote tests/golden/edge/oscillating_metareg.json\n")

@@ -14,6 +14,7 @@
 #include <boost/math/special_functions/beta.hpp>
 #include <fmt/format.h>
 
+#include "models/estimating_equation.hpp"
 #include "stats/distributions.hpp"
 #include "stats/roots.hpp"
 
@@ -28,6 +29,11 @@ using Eigen::VectorXd;
 constexpr double kEigenTolerance = 1e-7;
 // metafor's ll0check tolerance (.Machine$double.eps^0.25).
 const double kLl0Tolerance = std::pow(std::numeric_limits<double>::epsilon(), 0.25);
+// Fisher scoring is taken as converged when its step is below this (relative)
+// and has stopped shrinking: scoring contracts until round-off dominates, so
+// a step that grows again at this size is noise, not progress. Far tighter
+// than metafor's own stopping rule (an absolute change of 1e-5).
+constexpr double kStallTolerance = 1e-8;
 
 struct Problem {
   VectorXd y, v;
@@ -228,36 +234,52 @@ Tau2Fit estimate_tau2(const Problem& pr, const MetaregOptions& o) {
     case Method::ML:
     case Method::REML:
     case Method::EB: {
+      // The scoring step at tau2 (its numerator is the estimating equation).
+      const auto step_at = [&pr, &o, k, kp](double t) {
+        const VectorXd w = inverse(pr.v, t);
+        const Wls fit = wls(pr, w, true);
+        if (o.method == Method::EB) return (fit.rss * k / kp - k) / w.sum();
+        const double ypp = (fit.P * pr.y).squaredNorm();
+        return o.method == Method::ML ? (ypp - w.sum()) / w.squaredNorm()
+                                      : (ypp - fit.P.trace()) / frob(fit.P, fit.P);
+      };
       double tau2 = std::max(0.0, he_raw(pr));
-      MatrixXd P;
       bool done = false;
+      double last_change = std::numeric_limits<double>::infinity();
       for (int iter = 1; iter <= o.max_iter; ++iter) {
         out.iterations = iter;
-        const VectorXd w = inverse(pr.v, tau2);
-        const Wls fit = wls(pr, w, true);
-        P = fit.P;
-        double adj = 0;
-        if (o.method == Method::EB) {
-          adj = (fit.rss * k / kp - k) / w.sum();
-        } else {
-          const VectorXd py = P * pr.y;
-          const double ypp = py.squaredNorm();
-          adj = o.method == Method::ML ? (ypp - w.sum()) / w.squaredNorm() : (ypp - P.trace()) / frob(P, P);
-        }
+        double adj = step_at(tau2);
         if (!std::isfinite(adj)) adj = 0;
         while (tau2 + adj < 0) adj /= 2;
         const double old = tau2;
         tau2 += adj;
-        if (std::fabs(tau2 - old) <= o.tol * std::max(1.0, tau2)) {
+        const double change = std::fabs(tau2 - old);
+        const double scale = std::max(1.0, tau2);
+        // Converged at tol, or stalled at the round-off floor: the step is
+        // already tiny and no longer shrinking (an ill-conditioned X'WX can
+        // leave it cycling a little above tol for ever).
+        if (change <= o.tol * scale || (change <= kStallTolerance * scale && change >= last_change)) {
           done = true;
           break;
         }
+        last_change = change;
       }
       if (!done) {
-        out.converged = false;
-        out.message = fmt::format("{}: Fisher scoring did not converge in {} iterations", to_string(o.method),
-                                  o.max_iter);
-        return out;
+        // Oscillation around an interior root: bracket the estimating
+        // equation instead (estimating_equation.hpp).
+        const auto found = detail::bracket_estimating_equation(step_at, tau2, o.tol, o.max_iter);
+        if (!found.solved) {
+          out.converged = false;
+          out.message = fmt::format("{}: Fisher scoring did not converge in {} iterations", to_string(o.method),
+                                    o.max_iter);
+          return out;
+        }
+        tau2 = found.tau2;
+        out.iterations += found.iterations;
+        out.message = fmt::format("{0}: Fisher scoring oscillated without converging; tau^2 is the root of the {0} "
+                                  "estimating equation found by bracketing (metafor's rma stops with an error here "
+                                  "unless control = list(stepadj = 0.5))",
+                                  to_string(o.method));
       }
       if (o.method != Method::EB && tau2 > o.tol) {
         // metafor's ll0check: a fit stuck at a local maximum below tau2 = 0.

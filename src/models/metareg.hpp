@@ -46,10 +46,11 @@ struct MetaregOptions {
   Method method = Method::REML;  // EE or a random-effects estimator (not MH/PETO)
   TestType test = TestType::Z;
   double ci_level = 0.95;
-  // Fisher scoring stops when |change| <= tol * max(1, tau2); roots (PM,
+  // Fisher scoring stops when |change| <= tol * max(1, tau2), or when a
+  // step below 1e-8 * max(1, tau2) stops shrinking (round-off); roots (PM,
   // PMM, Q-profile) are solved to tol relative.
   double tol = 1e-12;
-  int max_iter = 10000;
+  int max_iter = 1000;
   // rma(tau2 = value): tau^2 held fixed (no estimation, se_tau2 absent).
   std::optional<double> tau2_fixed;
   // Coefficients tested by QM (0-based); empty = all but the intercept

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "models/estimating_equation.hpp"
 #include "models/weighted_sums.hpp"
 #include "stats/distributions.hpp"
 #include "stats/roots.hpp"
@@ -100,39 +101,14 @@ Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const cha
   if (out.converged) return out;
   out.message = fmt::format("{}: Fisher scoring did not converge after {} iterations (tol {:g})", name,
                             out.iterations, o.tol);
-  // Fisher scoring can oscillate with growing amplitude around an interior
-  // root (seen on k = 10 log risk ratios, where metafor 3.8's rma stops with
-  // "Fisher scoring algorithm did not converge"). The estimating equation
-  // g(tau2) = 0 whose root scoring seeks (g = the step's numerator) is then
-  // solved by bracketing: g(0) <= 0 means the maximum is on the boundary;
-  // otherwise a root where g changes from + to - is a local maximum of the
-  // likelihood. The same answer metafor gives with control = list(stepadj =
-  // 0.5). Within the same iteration budget, so max_iter still bounds the work.
-  const auto sign_of_step = [&](double t) {
-    const auto s = weighted_sums(d.yi, d.vi, t);
-    return adjust(s);  // same sign as the estimating equation (its divisor is positive)
-  };
-  const double at_zero = sign_of_step(0.0);
-  if (!std::isfinite(at_zero)) return out;
-  double root = 0.0;
-  bool solved = false;
-  int used = 0;
-  if (at_zero <= 0.0) {
-    solved = true;
-  } else {
-    double hi = std::max(1.0, 2.0 * tau2);
-    for (int grow = 0; grow < 60 && std::isfinite(hi) && sign_of_step(hi) > 0.0; ++grow) hi *= 10.0;
-    if (std::isfinite(hi) && sign_of_step(hi) <= 0.0) {
-      const auto found = stats::find_root(sign_of_step, 0.0, hi, o.tol * 1e-2, 1e-300, o.max_iter);
-      solved = found.converged;
-      root = found.root;
-      used = found.iterations;
-    }
-  }
-  if (!solved) return out;
-  out.tau2 = root;
+  // Oscillation around an interior root: solve the estimating equation by
+  // bracketing (estimating_equation.hpp), within the same iteration budget.
+  const auto step_at = [&](double t) { return adjust(weighted_sums(d.yi, d.vi, t)); };
+  const auto found = detail::bracket_estimating_equation(step_at, tau2, o.tol, o.max_iter);
+  if (!found.solved) return out;
+  out.tau2 = found.tau2;
   out.converged = true;
-  out.iterations += used;
+  out.iterations += found.iterations;
   out.message = fmt::format("{}: Fisher scoring oscillated without converging; tau^2 is the root of the {} "
                             "estimating equation found by bracketing (metafor's rma stops with an error here "
                             "unless control = list(stepadj = 0.5))",

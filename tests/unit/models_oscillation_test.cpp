@@ -40,3 +40,37 @@ TEST_CASE("models: oscillating Fisher scoring is solved by bracketing, as metafo
     }
   }
 }
+
+TEST_CASE("metareg: oscillating Fisher scoring in a meta-regression is solved by bracketing, as metafor with stepadj 0.5",
+          "[metareg][edge]") {
+  // tests/golden/edge/oscillating_metareg.csv: rma(yi, vi, mods = ~ a + lev)
+  // whose REML scoring oscillates (metafor's default rma stops with an error).
+  const auto golden = metapool::test::load_golden("edge/oscillating_metareg.json");
+  REQUIRE(golden["fits"].size() == 3);
+  bool some_fit_fails_in_metafor = false;
+  for (const auto& fit : golden["fits"]) {
+    const std::string method = fit["method"].get<std::string>();
+    const bool fails = fit["metafor_default_scoring_fails"].get<bool>();
+    some_fit_fails_in_metafor = some_fit_fails_in_metafor || fails;
+    DYNAMIC_SECTION(method) {
+      const auto out = metapool::test::run_json_case("pool tests/golden/edge/oscillating_metareg.csv --mods a,lev "
+                                                     "--method " + method + " --format json");
+      METAPOOL_CHECK_NEAR("tau2", as_double(out["tau2"]), as_double(fit["tau2"]), metapool::test::kTolModel);
+      METAPOOL_CHECK_NEAR("QM", as_double(out["QM"]), as_double(fit["QM"]), metapool::test::kTolModel);
+      METAPOOL_CHECK_NEAR("QE", as_double(out["Q"]), as_double(fit["QE"]), metapool::test::kTolModel);
+      REQUIRE(out["coefficients"].size() == fit["estimate"].size());
+      for (std::size_t j = 0; j < fit["estimate"].size(); ++j) {
+        CHECK(out["coefficients"][j]["name"] == fit["names"][j]);
+        METAPOOL_CHECK_NEAR("estimate", as_double(out["coefficients"][j]["estimate"]), as_double(fit["estimate"][j]),
+                            metapool::test::kTolModel);
+        METAPOOL_CHECK_NEAR("se", as_double(out["coefficients"][j]["se"]), as_double(fit["se"][j]),
+                            metapool::test::kTolModel);
+      }
+      bool bracketed = false;
+      for (const auto& w : out["warnings"]) bracketed = bracketed || w.get<std::string>().find("found by bracketing") != std::string::npos;
+      // Where metafor's own scoring fails, metapool's does too and says how it solved it.
+      if (fails) CHECK(bracketed);
+    }
+  }
+  CHECK(some_fit_fails_in_metafor);
+}
