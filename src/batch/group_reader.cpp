@@ -87,10 +87,14 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
                             fmt::join(group.key, ", "));
     return d;
   }
-  group.table.source = m_reader->source();
+  if (group.table.source != m_reader->source()) group.table.source = m_reader->source();
   group.table.header_line = m_reader->header_line();
-  // The table was moved into the previous analysis: size it like that one.
-  group.table.rows.clear();
+  // group.table is either empty (moved into the previous analysis: size it
+  // like that one) or handed back by the caller (recycle_table): then its
+  // rows, their vectors and strings are storage to reuse. A row is swapped
+  // with the reader's, so the reader splits the next line into an old row's
+  // strings and nothing is allocated once the first groups have been read.
+  std::size_t used = 0;
   group.table.line.clear();
   if (keep_rows) {
     group.table.rows.reserve(m_previous_rows);
@@ -101,9 +105,8 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   for (;;) {
     ++group.rows;
     if (keep_rows) {
-      // The row's strings move into the table; the reader refills an empty vector.
-      group.table.rows.push_back(std::move(m_pending.fields));
-      m_pending.fields.clear();
+      if (used == group.table.rows.size()) group.table.rows.emplace_back();
+      group.table.rows[used++].swap(m_pending.fields);
       group.table.line.push_back(m_pending.line);
     }
     auto got = m_reader->next(m_pending);
@@ -115,6 +118,7 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
     }
     if (!same_key(m_pending, group.key)) break;
   }
+  group.table.rows.resize(used);
   m_previous_rows = group.rows;
   return true;
 }

@@ -106,6 +106,9 @@ GroupOutput process_group(Group& group, const Context& context, const WorkerStat
     ++out.rows;
     append_row(out.text, context.options.format, group, context.columns, c, configs[c], result);
     if (result && reports && !out.fatal) out.fatal = write_report(group, c, configs[c], *result, context);
+    // The moved table comes back as storage for the next group's rows (see
+    // GroupReader::next): no per-row allocation in a long batch.
+    if (last_use && result) group.table = std::move(result->input.data.raw);
   }
   return out;
 }
