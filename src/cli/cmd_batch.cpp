@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -42,6 +44,7 @@ class AtomicOutputFile {
       m_file = std::fopen(path.c_str(), "wb");
       if (m_file == nullptr) return make_error(fmt::format("--out {}: cannot open it for writing", path));
       m_direct = true;
+      set_buffer();
       return std::nullopt;
     }
     const auto target = std::filesystem::path(path);
@@ -56,10 +59,17 @@ class AtomicOutputFile {
       ::close(fd);
       return make_error(fmt::format("--out {}: cannot open the temporary file", path));
     }
+    set_buffer();
     return std::nullopt;
   }
   bool write(std::string_view text) {
     return std::fwrite(text.data(), 1, text.size(), m_file) == text.size();
+  }
+  // 1 MiB instead of stdio's 4 KiB: a 10,000-analysis table is ~5 MB, written
+  // in a few system calls instead of over a thousand.
+  void set_buffer() {
+    m_buffer.resize(std::size_t{1} << 20);
+    std::setvbuf(m_file, m_buffer.data(), _IOFBF, m_buffer.size());
   }
   std::optional<Diagnostic> commit() {
     if (m_direct) {
@@ -87,6 +97,7 @@ class AtomicOutputFile {
 
  private:
   std::string m_path, m_temp;
+  std::vector<char> m_buffer;  // m_file's buffer (closed before it goes)
   std::FILE* m_file = nullptr;
   bool m_direct = false;  // writing through a device or pipe
 };
