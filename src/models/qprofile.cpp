@@ -25,14 +25,17 @@ Tau2Interval qprofile_tau2_ci(const EffectData& data, double tau2_hat, double ci
   const double qmax = generalized_q(data, tau2_max);
 
   // Q(tau2) is smooth and decreasing, with dQ/dtau2 = -sum w^2 (y - mu_w)^2
-  // (mu_w's own derivative drops out because sum w (y - mu_w) = 0), so
-  // Newton's method needs a handful of O(k) evaluations per bound.
+  // (mu_w's own derivative drops out because sum w (y - mu_w) = 0). Newton's
+  // method is run on 1/Q(tau2) = 1/crit, nearly linear in tau2 where Q is
+  // roughly c / (v + tau2), so a bound takes a few O(k) evaluations; the
+  // ends of the range reuse q0 and qmax. (Q > 0 here: Q(0) = 0 returns above.)
   const auto solve = [&](double crit, double guess, double& bound) {
     const auto f = [&data, crit](double t) {
       const auto s = detail::weighted_sums(data.yi, data.vi, t);
-      return std::pair<double, double>{s.q - crit, -s.ypp};
+      return std::pair<double, double>{1.0 / s.q - 1.0 / crit, s.ypp / (s.q * s.q)};
     };
-    const auto root = stats::find_root_newton(f, guess, 0.0, tau2_max, tol * 1e-2, max_iter);
+    const auto root = stats::find_root_newton(f, guess, 0.0, tau2_max, 1.0 / q0 - 1.0 / crit,
+                                              1.0 / qmax - 1.0 / crit, tol * 1e-2, max_iter);
     bound = root.root;
     if (!root.converged) out.converged = false;
   };

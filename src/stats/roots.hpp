@@ -34,12 +34,12 @@ RootResult find_root(const std::function<double(double)>& f, double lo, double h
 // bracketing find_root needs a few dozen. Stops when a step is below
 // rel_tol * |x|; converged = false after max_iter evaluations or when
 // f(lo) and f(hi) have the same sign (two extra evaluations).
+// This form takes f(lo) and f(hi) when the caller has them already.
 template <class F>
-RootResult find_root_newton(F f_and_derivative, double guess, double lo, double hi, double rel_tol, int max_iter) {
+RootResult find_root_newton(F f_and_derivative, double guess, double lo, double hi, double f_lo, double f_hi,
+                            double rel_tol, int max_iter) {
   RootResult out;
   // Without a sign change Boost's iterates creep towards an end of the range.
-  const double f_lo = f_and_derivative(lo).first;
-  const double f_hi = f_and_derivative(hi).first;
   if (f_lo == 0.0) return {lo, true, 1};
   if (f_hi == 0.0) return {hi, true, 1};
   if (std::isnan(f_lo) || std::isnan(f_hi) || (f_lo > 0) == (f_hi > 0)) return out;
@@ -54,6 +54,12 @@ RootResult find_root_newton(F f_and_derivative, double guess, double lo, double 
   out.iterations = static_cast<int>(iterations);
   out.converged = iterations < limit && std::isfinite(out.root);
   return out;
+}
+
+template <class F>
+RootResult find_root_newton(F f_and_derivative, double guess, double lo, double hi, double rel_tol, int max_iter) {
+  return find_root_newton(f_and_derivative, guess, lo, hi, f_and_derivative(lo).first, f_and_derivative(hi).first,
+                          rel_tol, max_iter);
 }
 
 }  // namespace metapool::stats
