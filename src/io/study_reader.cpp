@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <span>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -63,8 +64,6 @@ std::string list_columns(const std::vector<Role>& roles) {
   return out;
 }
 
-// The 0-based column of each role (and of "study") in the header, found in
-// one pass without allocating (read_studies runs once per analysis of a batch).
 // value is a whole number (value is finite here). Without std::floor, a
 // library call on baseline x86-64, run for every count of every analysis:
 // from 2^53 on every double is whole.
@@ -73,6 +72,8 @@ bool is_whole(double value) {
   return std::fabs(value) >= kTwoTo53 || static_cast<double>(static_cast<std::int64_t>(value)) == value;
 }
 
+// The 0-based column of each role (and of "study") in the header, found in
+// one pass without allocating (read_studies runs once per analysis of a batch).
 struct RoleColumns {
   std::array<std::optional<std::size_t>, kRoleCount> role;
   std::optional<std::size_t> study;
@@ -80,9 +81,32 @@ struct RoleColumns {
 };
 
 RoleColumns find_role_columns(const CsvTable& table) {
+  // The role names (lower case) with their lengths, once; then each header
+  // name is lower-cased once and compared with the names of its length only.
+  // The first matching column wins, as CsvTable::find_column.
+  constexpr std::size_t kLongest = 16;  // no role name is longer
+  struct Names {
+    std::array<std::string_view, kRoleCount> role;
+    Names() {
+      for (std::size_t r = 0; r < kRoleCount; ++r) role[r] = role_name(static_cast<Role>(r));
+    }
+  };
+  static const Names names;
   RoleColumns out;
-  for (std::size_t r = 0; r < kRoleCount; ++r) out.role[r] = table.find_column(role_name(static_cast<Role>(r)));
-  out.study = table.find_column("study");
+  for (std::size_t column = 0; column < table.header.size(); ++column) {
+    const std::string& name = table.header[column];
+    if (name.empty() || name.size() > kLongest) continue;
+    char lower[kLongest];
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      const char c = name[i];
+      lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    const std::string_view lowered(lower, name.size());
+    if (lowered == "study" && !out.study) out.study = column;
+    for (std::size_t r = 0; r < kRoleCount; ++r) {
+      if (names.role[r] == lowered && !out.role[r]) out.role[r] = column;
+    }
+  }
   return out;
 }
 

@@ -29,7 +29,11 @@ TEST_CASE("format_exact equals fmt's {} on edge values", "[render]") {
   const double values[] = {0.0, -0.0, 1.0, -1.0, 62.0, 0.1, 0.3, 1.0 / 3.0, 1e-4, 1.5e-4, 9.99e-5, 1e-5, 123456.789,
                            1e15, 1e16, 9.999999999999998e15, 1.2345678901234567e16, 1e21, 1e22, 1e100, 1e-100,
                            1e-300, 1e300, 5e-324, 2.2250738585072014e-308, std::numeric_limits<double>::max(),
-                           std::numeric_limits<double>::lowest(), 0.000123, 100.0, 1200.0, 0.5, 2.5e-5, 7e-310};
+                           std::numeric_limits<double>::lowest(), 0.000123, 100.0, 1200.0, 0.5, 2.5e-5, 7e-310,
+                           // every digit count (the digit writer's boundaries)
+                           9.0, 10.0, 99.0, 999.0, 1000.0, 9999.0, 10000.0, 99999.0, 100000.0, 1e7, 99999999.0,
+                           123456789.0, 1234567890123.0, 123456789012345.0, 9007199254740993.0, 0.9999, 0.001,
+                           12.5, 1.25, 0.125, 1234.5678, 99.99, 9.999e15, 1.5e-5, 9.5e15};
   for (double value : values) {
     CAPTURE(value);
     CHECK(format_exact(value) == fmt::format("{}", value));
