@@ -6,7 +6,11 @@
 # Data: analysis 252 of scripts/bench_generate.R; for the meta-regression,
 # tests/golden/edge/oscillating_metareg.csv (random yi, vi and moderators from
 # a search for non-converging fits: a numeric moderator `a` and a three-level
-# factor `lev`).
+# factor `lev`). tests/golden/edge/stalled_metareg.csv: two nearly collinear
+# moderators of size ~1e11 (metafor accepts the design: X'X has no small
+# eigenvalue), where REML scoring reaches the round-off floor and cycles
+# there: metafor converges at threshold 1e-7 and fails from 1e-8 on, and
+# metapool must stop at that floor instead of running to its iteration cap.
 # Run from the repository root: Rscript scripts/golden_oscillation.R
 suppressPackageStartupMessages({ library(metafor); library(jsonlite) })
 d <- data.frame(events_t = c(27, 5, 45, 11, 9, 18, 73, 10, 29, 14),
@@ -42,3 +46,17 @@ for (m in c("REML", "ML", "EB")) {
 }
 write_json(out, "tests/golden/edge/oscillating_metareg.json", digits = NA, auto_unbox = TRUE)
 cat("wrote tests/golden/edge/oscillating_metareg.json\n")
+
+# Meta-regression whose scoring stalls at round-off (see the header).
+st <- read.csv("tests/golden/edge/stalled_metareg.csv")
+tight_fails <- inherits(try(rma(yi, vi, mods = ~ a + b, data = st, method = "REML",
+                                control = list(threshold = 1e-8, maxiter = 1000)), silent = TRUE), "try-error")
+r <- rma(yi, vi, mods = ~ a + b, data = st, method = "REML", control = list(threshold = 1e-7, maxiter = 1000))
+out <- list(metafor_version = as.character(packageVersion("metafor")), metafor_threshold_1e8_fails = tight_fails,
+            threshold = 1e-7, tau2 = r$tau2, names = rownames(r$beta), estimate = as.numeric(r$beta),
+            se = as.numeric(r$se), QE_metafor = r$QE,
+            # QE from a QR fit (lm): X'WX has condition number ~6e22 here and
+            # metafor's QE loses about four digits to it; metapool fits by QR.
+            QE_qr = sum(residuals(lm(yi ~ a + b, weights = 1 / vi, data = st))^2 / st$vi))
+write_json(out, "tests/golden/edge/stalled_metareg.json", digits = NA, auto_unbox = TRUE)
+cat("wrote tests/golden/edge/stalled_metareg.json\n")

@@ -4,6 +4,12 @@
 // control = list(stepadj = 0.5) (scripts/golden_oscillation.R).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/metareg.hpp"
 #include "models/pool.hpp"
 #include "support/golden.hpp"
 #include "support/tolerance.hpp"
@@ -73,4 +79,54 @@ TEST_CASE("metareg: oscillating Fisher scoring in a meta-regression is solved by
     }
   }
   CHECK(some_fit_fails_in_metafor);
+}
+
+TEST_CASE("metareg: REML scoring that stalls at round-off stops there, as metafor at its tightest converging threshold",
+          "[metareg][edge]") {
+  // tests/golden/edge/stalled_metareg.csv: nearly collinear moderators of
+  // size ~1e11; scoring cycles at ~1e-11 (metafor fails from threshold 1e-8
+  // on). metapool stops at the round-off floor: few iterations, no fallback.
+  const auto golden = metapool::test::load_golden("edge/stalled_metareg.json");
+  REQUIRE(golden["metafor_threshold_1e8_fails"].get<bool>());
+  const auto out = metapool::test::run_json_case("pool tests/golden/edge/stalled_metareg.csv --mods a,b --format json");
+  CHECK(out["warnings"].empty());
+  METAPOOL_CHECK_NEAR("tau2", as_double(out["tau2"]), as_double(golden["tau2"]), metapool::test::kTolModel);
+  METAPOOL_CHECK_NEAR("QE", as_double(out["Q"]), as_double(golden["QE_qr"]), metapool::test::kTolModel);
+  REQUIRE(out["coefficients"].size() == golden["estimate"].size());
+  for (std::size_t j = 0; j < golden["estimate"].size(); ++j) {
+    METAPOOL_CHECK_NEAR("estimate", as_double(out["coefficients"][j]["estimate"]), as_double(golden["estimate"][j]),
+                        metapool::test::kTolModel);
+    METAPOOL_CHECK_NEAR("se", as_double(out["coefficients"][j]["se"]), as_double(golden["se"][j]),
+                        metapool::test::kTolModel);
+  }
+}
+
+TEST_CASE("metareg: a stalled REML fit takes a handful of iterations, not the cap", "[metareg][edge]") {
+  // The same data through the library: the iteration count is not in the CLI output.
+  std::ifstream in(std::string(METAPOOL_TEST_DIR) + "/golden/edge/stalled_metareg.csv");
+  std::string line;
+  std::getline(in, line);  // header: study,yi,vi,a,b
+  metapool::EffectData data;
+  metapool::DesignMatrix x;
+  x.names = {"intrcpt", "a", "b"};
+  x.columns.resize(3);
+  while (std::getline(in, line)) {
+    std::stringstream fields(line);
+    std::string cell;
+    std::vector<double> values;
+    std::getline(fields, cell, ',');  // study label
+    while (std::getline(fields, cell, ',')) values.push_back(std::stod(cell));
+    REQUIRE(values.size() == 4);
+    data.yi.push_back(values[0]);
+    data.vi.push_back(values[1]);
+    x.columns[0].push_back(1.0);
+    x.columns[1].push_back(values[2]);
+    x.columns[2].push_back(values[3]);
+  }
+  REQUIRE(data.k() == 27);
+  const auto fit = metapool::fit_metareg(data, x, metapool::MetaregOptions{});
+  REQUIRE(fit);
+  CHECK(fit->converged);
+  CHECK(fit->iterations < 50);
+  CHECK(fit->warnings.empty());
 }
