@@ -90,7 +90,8 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   if (group.table.source != m_reader->source()) group.table.source = m_reader->source();
   group.table.header_line = m_reader->header_line();
   // group.table is either empty (moved into the previous analysis: size it
-  // like that one) or handed back by the caller (recycle_table): then its
+  // like that one) or handed back by the caller (process_group in
+  // runner.cpp): then its
   // rows, their vectors and strings are storage to reuse. A row is swapped
   // with the reader's, so the reader splits the next line into an old row's
   // strings and nothing is allocated once the first groups have been read.

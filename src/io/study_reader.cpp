@@ -81,9 +81,10 @@ struct RoleColumns {
 };
 
 RoleColumns find_role_columns(const CsvTable& table) {
-  // The role names (lower case) with their lengths, once; then each header
-  // name is lower-cased once and compared with the names of its length only.
-  // The first matching column wins, as CsvTable::find_column.
+  // The role names (lower case) as string_views, made once; each header name
+  // is lower-cased once and compared with them (a length check first, as
+  // string_view equality does). The first matching column wins, as
+  // CsvTable::find_column.
   constexpr std::size_t kLongest = 16;  // no role name is longer
   struct Names {
     std::array<std::string_view, kRoleCount> role;

@@ -37,8 +37,13 @@ BracketedRoot bracket_estimating_equation(const Step& step, double tau2_last, do
     return out;
   }
   double hi = std::isfinite(tau2_last) ? std::max(1.0, 2.0 * tau2_last) : 1.0;
-  for (int grow = 0; grow < 60 && std::isfinite(hi) && step(hi) > 0.0; ++grow) hi *= 10.0;
-  if (!std::isfinite(hi) || !(step(hi) <= 0.0)) return out;
+  double at_hi = step(hi);
+  for (int grow = 0; grow < 60 && at_hi > 0.0; ++grow) {
+    hi *= 10.0;
+    if (!std::isfinite(hi)) return out;
+    at_hi = step(hi);
+  }
+  if (!(at_hi <= 0.0)) return out;
   const auto found = stats::find_root(step, 0.0, hi, tol * 1e-2, 1e-300, max_iter);
   out.solved = found.converged;
   out.tau2 = found.root;

@@ -1,14 +1,15 @@
 // REML/ML/EB whose Fisher scoring oscillates: metafor 3.8's rma stops with an
 // error at tight settings; metapool solves the estimating equation by
 // bracketing, says so in a warning, and agrees with metafor run with
-// control = list(stepadj = 0.5) (scripts/golden_oscillation.R).
+// control = list(stepadj = 0.5) (scripts/golden_oscillation.R). Also a
+// meta-regression whose scoring stalls at round-off, which must stop there.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "io/csv_table.hpp"
+#include "io/number.hpp"
 #include "models/metareg.hpp"
 #include "models/pool.hpp"
 #include "support/golden.hpp"
@@ -103,26 +104,23 @@ TEST_CASE("metareg: REML scoring that stalls at round-off stops there, as metafo
 
 TEST_CASE("metareg: a stalled REML fit takes a handful of iterations, not the cap", "[metareg][edge]") {
   // The same data through the library: the iteration count is not in the CLI output.
-  std::ifstream in(std::string(METAPOOL_TEST_DIR) + "/golden/edge/stalled_metareg.csv");
-  std::string line;
-  std::getline(in, line);  // header: study,yi,vi,a,b
-  metapool::EffectData data;
+  const auto table = metapool::read_csv_file(std::string(METAPOOL_TEST_DIR) + "/golden/edge/stalled_metareg.csv");
+  REQUIRE(table);
+  const auto column = [&](const char* name) {
+    const auto index = table->find_column(name);
+    REQUIRE(index);
+    std::vector<double> values;
+    for (const auto& row : table->rows) {
+      const auto parsed = metapool::parse_number(row[*index]);
+      REQUIRE(parsed.status == metapool::NumberStatus::Ok);
+      values.push_back(parsed.value);
+    }
+    return values;
+  };
+  metapool::EffectData data{column("yi"), column("vi")};
   metapool::DesignMatrix x;
   x.names = {"intrcpt", "a", "b"};
-  x.columns.resize(3);
-  while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string cell;
-    std::vector<double> values;
-    std::getline(fields, cell, ',');  // study label
-    while (std::getline(fields, cell, ',')) values.push_back(std::stod(cell));
-    REQUIRE(values.size() == 4);
-    data.yi.push_back(values[0]);
-    data.vi.push_back(values[1]);
-    x.columns[0].push_back(1.0);
-    x.columns[1].push_back(values[2]);
-    x.columns[2].push_back(values[3]);
-  }
+  x.columns = {std::vector<double>(data.k(), 1.0), column("a"), column("b")};
   REQUIRE(data.k() == 27);
   const auto fit = metapool::fit_metareg(data, x, metapool::MetaregOptions{});
   REQUIRE(fit);
