@@ -10,6 +10,11 @@
 #include <limits>  // fast-cpp-csv-parser relies on <limits> being included first
 #include <sstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <fmt/format.h>
 #include <libfccp/csv.h>
 
@@ -343,10 +348,136 @@ Expected<CsvTable> read_csv_file(const std::string& path) {
   return parse_csv_text(text, source);
 }
 
+namespace {
+
+// The lines of a file or pipe, read in 64 KiB blocks. fast-cpp-csv-parser's
+// LineReader (used by parse_csv_text above) reads the first 32 MiB in one go,
+// so a batch file of a few megabytes is copied into as many fresh pages,
+// each a page fault; here one small buffer is reused. Lines are cut as
+// fccp's: LF ends a line, one CR before it is dropped, a UTF-8 BOM at the
+// start is skipped, the last line needs no LF, and a line may not exceed
+// 16 MiB. Unlike fccp, a NUL byte inside a line is seen (not a line end).
+class LineSource {
+ public:
+  enum class Status { Line, End, TooLong, ReadError };
+  static constexpr std::size_t kBlock = std::size_t{1} << 16;
+  static constexpr std::size_t kMaxLine = std::size_t{1} << 24;  // fccp's limit
+
+  LineSource(int fd, bool owned) : m_fd(fd), m_owned(owned), m_buffer(kBlock) {}
+  ~LineSource() {
+    if (m_owned) ::close(m_fd);
+  }
+  LineSource(const LineSource&) = delete;
+  LineSource& operator=(const LineSource&) = delete;
+
+  int line_number() const { return m_line; }
+
+  Status next(std::string_view& line) {
+    if (!m_started) {
+      m_started = true;
+      while (m_end < 3 && !m_eof) {
+        if (!fill()) return Status::ReadError;
+      }
+      if (m_end >= 3 && std::memcmp(m_buffer.data(), "\xEF\xBB\xBF", 3) == 0) m_begin = 3;
+    }
+    for (;;) {
+      const char* const first = m_buffer.data() + m_begin;
+      const std::size_t available = m_end - m_begin;
+      const auto* newline = static_cast<const char*>(std::memchr(first, '\n', available));
+      if (newline != nullptr || (m_eof && available > 0)) {
+        std::size_t length = newline != nullptr ? static_cast<std::size_t>(newline - first) : available;
+        m_begin += newline != nullptr ? length + 1 : length;
+        if (length + 1 > kMaxLine) return Status::TooLong;
+        if (length > 0 && first[length - 1] == '\r') --length;
+        ++m_line;
+        line = std::string_view(first, length);
+        return Status::Line;
+      }
+      if (m_eof) return Status::End;
+      // The partial line moves to the front; a full buffer doubles, up to a
+      // line of kMaxLine bytes.
+      std::memmove(m_buffer.data(), first, available);
+      m_begin = 0;
+      m_end = available;
+      if (m_end == m_buffer.size()) {
+        if (m_buffer.size() >= kMaxLine) {
+          ++m_line;
+          return Status::TooLong;
+        }
+        m_buffer.resize(std::min(2 * m_buffer.size(), kMaxLine));
+      }
+      if (!fill()) return Status::ReadError;
+    }
+  }
+
+ private:
+  // Appends what one read(2) gives; false on a read error.
+  bool fill() {
+    for (;;) {
+      const ::ssize_t got = ::read(m_fd, m_buffer.data() + m_end, m_buffer.size() - m_end);
+      if (got > 0) {
+        m_end += static_cast<std::size_t>(got);
+        return true;
+      }
+      if (got == 0) {
+        m_eof = true;
+        return true;
+      }
+      if (errno != EINTR) return false;
+    }
+  }
+
+  int m_fd;
+  bool m_owned;
+  std::vector<char> m_buffer;
+  std::size_t m_begin = 0, m_end = 0;
+  bool m_eof = false;
+  bool m_started = false;
+  int m_line = 0;
+};
+
+bool is_blank(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 struct CsvStreamReader::Impl {
-  std::unique_ptr<io::LineReader> reader;
+  std::unique_ptr<LineSource> lines;
   std::optional<SplitError> split_error;
   bool failed = false;
+
+  // The next line that is not blank (false at the end), or an error.
+  Expected<bool> next_line(const std::string& source, std::string_view& line) {
+    for (;;) {
+      switch (lines->next(line)) {
+        case LineSource::Status::End:
+          return false;
+        case LineSource::Status::TooLong:
+          failed = true;
+          return error_at(source, lines->line_number(), 0,
+                          "the line is longer than 16 MiB; expected one row of a CSV file per line");
+        case LineSource::Status::ReadError:
+          failed = true;
+          return error_at(source, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno)));
+        case LineSource::Status::Line:
+          break;
+      }
+      if (line.find('\0') != std::string_view::npos) {
+        failed = true;
+        return error_at(source, lines->line_number(), 0,
+                        "the file contains a NUL byte; expected a UTF-8 text CSV file");
+      }
+      if (line.find('\r') != std::string_view::npos) {
+        failed = true;
+        return error_at(source, lines->line_number(), 0, "the file uses CR-only line endings; expected LF or CRLF");
+      }
+      if (!is_blank(line)) return true;
+    }
+  }
 };
 
 CsvStreamReader::~CsvStreamReader() = default;
@@ -363,62 +494,43 @@ Expected<std::unique_ptr<CsvStreamReader>> CsvStreamReader::open(const std::stri
   self->m_source = display_name(path);
   self->m_impl = std::make_unique<Impl>();
   const std::string& source = self->m_source;
-  try {
-    if (path == "-") {
-      self->m_impl->reader = std::make_unique<io::LineReader>(source, stdin);
-    } else {
-      FILE* file = std::fopen(path.c_str(), "rb");
-      if (file == nullptr) {
-        return error_at(source, 0, 0, "cannot open the file (does it exist and is it readable?)");
-      }
-      self->m_impl->reader = std::make_unique<io::LineReader>(source, file);
-    }
-    char* raw_line = nullptr;
-    while ((raw_line = self->m_impl->reader->next_line()) != nullptr && is_blank(raw_line)) {
-    }
-    if (raw_line == nullptr) {
-      return error_at(source, 0, 0, "the file is empty; expected a header row and one row per study");
-    }
-    self->m_header_line = static_cast<int>(self->m_impl->reader->get_file_line());
-    std::optional<SplitError> split_error;
-    split_line_into(raw_line, self->m_header, split_error);
-    if (split_error) return error_at(source, self->m_header_line, split_error->column, split_error->message);
-    if (auto problem = check_header(self->m_header, source, self->m_header_line)) return *problem;
-  } catch (const io::error::base& e) {
-    return error_at(source, 0, 0, fmt::format("cannot read the file: {}", e.what()));
+  if (path == "-") {
+    self->m_impl->lines = std::make_unique<LineSource>(STDIN_FILENO, false);
+  } else {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return error_at(source, 0, 0, "cannot open the file (does it exist and is it readable?)");
+    self->m_impl->lines = std::make_unique<LineSource>(fd, true);
   }
+  std::string_view line;
+  auto got = self->m_impl->next_line(source, line);
+  if (!got) return got.error();
+  if (!*got) return error_at(source, 0, 0, "the file is empty; expected a header row and one row per study");
+  self->m_header_line = self->m_impl->lines->line_number();
+  std::optional<SplitError> split_error;
+  split_line_into(line, self->m_header, split_error);
+  if (split_error) return error_at(source, self->m_header_line, split_error->column, split_error->message);
+  if (auto problem = check_header(self->m_header, source, self->m_header_line)) return *problem;
   return self;
 }
 
 Expected<bool> CsvStreamReader::next(CsvRow& row) {
   Impl& impl = *m_impl;
   if (impl.failed) return error_at(m_source, 0, 0, "cannot read the file after an earlier error");
-  try {
-    char* raw_line = nullptr;
-    while ((raw_line = impl.reader->next_line()) != nullptr && is_blank(raw_line)) {
-    }
-    if (raw_line == nullptr) return false;
-    row.line = static_cast<int>(impl.reader->get_file_line());
-    const std::string_view line(raw_line);
-    if (line.find('\r') != std::string_view::npos) {
-      impl.failed = true;
-      return error_at(m_source, row.line, 0, "the file uses CR-only line endings; expected LF or CRLF");
-    }
-    impl.split_error.reset();
-    row.fields.reserve(m_header.size());  // one allocation when the caller took the last row's vector
-    split_line_into(line, row.fields, impl.split_error);
-    if (impl.split_error) {
-      impl.failed = true;
-      return error_at(m_source, row.line, impl.split_error->column, impl.split_error->message);
-    }
-    if (row.fields.size() != m_header.size()) {
-      impl.failed = true;
-      const int column = static_cast<int>(std::min(row.fields.size(), m_header.size())) + 1;
-      return error_at(m_source, row.line, column, ragged_message(row.fields.size(), m_header.size()));
-    }
-  } catch (const io::error::base& e) {
+  std::string_view line;
+  auto got = impl.next_line(m_source, line);
+  if (!got || !*got) return got;
+  row.line = impl.lines->line_number();
+  impl.split_error.reset();
+  row.fields.reserve(m_header.size());  // one allocation when the caller took the last row's vector
+  split_line_into(line, row.fields, impl.split_error);
+  if (impl.split_error) {
     impl.failed = true;
-    return error_at(m_source, 0, 0, fmt::format("cannot read the file: {}", e.what()));
+    return error_at(m_source, row.line, impl.split_error->column, impl.split_error->message);
+  }
+  if (row.fields.size() != m_header.size()) {
+    impl.failed = true;
+    const int column = static_cast<int>(std::min(row.fields.size(), m_header.size())) + 1;
+    return error_at(m_source, row.line, column, ragged_message(row.fields.size(), m_header.size()));
   }
   return true;
 }

@@ -35,7 +35,7 @@ Expected<CsvTable> parse_csv_text(std::string_view text, const std::string& sour
 
 // Streaming reader: one row at a time, so memory does not grow with the
 // length of the file (batch mode). Same syntax rules and messages as
-// read_csv_file, except that a NUL byte cannot be detected (it ends the line).
+// read_csv_file; the file is read in 64 KiB blocks.
 struct CsvRow {
   std::vector<std::string> fields;  // header().size() cells
   int line = 0;                     // physical line

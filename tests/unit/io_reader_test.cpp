@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "io/csv_table.hpp"
 #include "io/number.hpp"
@@ -100,4 +102,64 @@ TEST_CASE("CSV stream reader reuses its row storage without leaking old fields",
   CHECK(row.line == 5);
   CHECK_FALSE(*(*reader)->next(row));
   std::filesystem::remove(path);
+}
+
+namespace {
+
+// Every row of `text` through the stream reader (a temporary file), or the
+// first error.
+metapool::Expected<std::vector<metapool::CsvRow>> stream_rows(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / "metapool_io_stream_test.csv";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+  auto reader = metapool::CsvStreamReader::open(path.string());
+  std::filesystem::remove(path);
+  if (!reader) return reader.error();
+  std::vector<metapool::CsvRow> rows;
+  for (;;) {
+    metapool::CsvRow row;
+    auto got = (*reader)->next(row);
+    if (!got) return got.error();
+    if (!*got) return rows;
+    rows.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("CSV stream reader gives parse_csv_text's rows across its 64 KiB read blocks", "[io]") {
+  // A BOM, CRLF and LF endings, blank lines, a quoted field, a line longer
+  // than one block, and no LF after the last line: ~200 KiB, so lines
+  // straddle the block boundaries.
+  std::string text = "\xEF\xBB\xBFstudy,events_t,note\r\n";
+  for (int i = 0; i < 4000; ++i) {
+    text += fmt::format("s{},{},\"x, {}\"{}", i, i % 97, i, i % 3 == 0 ? "\r\n" : "\n");
+    if (i % 500 == 0) text += "  \n";
+    if (i == 1234) text += "long," + std::to_string(i) + "," + std::string(150000, 'y') + "\n";
+  }
+  text += "last,1,end";
+  const auto table = metapool::parse_csv_text(text, "t.csv");
+  REQUIRE(table);
+  const auto rows = stream_rows(text);
+  REQUIRE(rows);
+  REQUIRE(rows->size() == table->rows.size());
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    INFO("row " << i);
+    CHECK((*rows)[i].fields == table->rows[i]);
+    CHECK((*rows)[i].line == table->line[i]);
+  }
+  CHECK(rows->back().fields == std::vector<std::string>{"last", "1", "end"});
+}
+
+TEST_CASE("CSV stream reader rejects a NUL byte and CR-only endings with the line", "[io]") {
+  const auto nul = stream_rows(std::string("a,b\n1,2\n3,\0\n", 12));
+  REQUIRE_FALSE(nul);
+  CHECK(nul.error().line == 3);
+  CHECK_THAT(nul.error().message, Catch::Contains("NUL byte"));
+  const auto cr_only = stream_rows("a,b\n1,2\r3,4\r");
+  REQUIRE_FALSE(cr_only);
+  CHECK(cr_only.error().line == 2);
+  CHECK_THAT(cr_only.error().message, Catch::Contains("CR-only"));
+  const auto empty = stream_rows("\xEF\xBB\xBF\n  \n");
+  REQUIRE_FALSE(empty);
+  CHECK_THAT(empty.error().message, Catch::Contains("empty"));
 }
