@@ -28,24 +28,38 @@ double kd(const EffectData& d) { return static_cast<double>(d.k()); }
 // 2007): tau2 = (Q_a - tr(PV)) / tr(P), with
 // var = (2 tr(PVPV) + 4 tau2 tr(PVP) + 2 tau2^2 tr(PP)) / tr(P)^2.
 // a_i = 1/vi gives DL, a_i = 1 gives HE.
-Tau2Estimate moment_estimate(const EffectData& d, const std::vector<double>& a) {
+struct MomentTau2 {
+  double tau2;  // truncated at 0
+  double tr_p;
+};
+
+// The estimate alone, a(i) giving a_i: what Fisher scoring needs of HE as its
+// starting value, without the weights vector and the three traces of the SE.
+template <class A>
+MomentTau2 moment_tau2(const EffectData& d, A a) {
   const std::size_t k = d.k();
   double s = 0, s2 = 0, say = 0;
   for (std::size_t i = 0; i < k; ++i) {
-    s += a[i];
-    s2 += a[i] * a[i];
-    say += a[i] * d.yi[i];
+    s += a(i);
+    s2 += a(i) * a(i);
+    say += a(i) * d.yi[i];
   }
   const double mean = say / s;
   double rss = 0, tr_pv = 0;
   for (std::size_t i = 0; i < k; ++i) {
     const double r = d.yi[i] - mean;
-    rss += a[i] * r * r;
-    tr_pv += (a[i] - a[i] * a[i] / s) * d.vi[i];
+    rss += a(i) * r * r;
+    tr_pv += (a(i) - a(i) * a(i) / s) * d.vi[i];
   }
   const double tr_p = s - s2 / s;
+  return {std::max(0.0, (rss - tr_pv) / tr_p), tr_p};
+}
+
+Tau2Estimate moment_estimate(const EffectData& d, const std::vector<double>& a) {
+  const MomentTau2 moment = moment_tau2(d, [&a](std::size_t i) { return a[i]; });
+  const double tr_p = moment.tr_p;
   Tau2Estimate out;
-  out.tau2 = std::max(0.0, (rss - tr_pv) / tr_p);
+  out.tau2 = moment.tau2;
   const auto one = [](std::size_t) { return 1.0; };
   const auto v = [&d](std::size_t i) { return d.vi[i]; };
   const double t = out.tau2;
@@ -76,7 +90,7 @@ Tau2Estimate hunter_schmidt(const EffectData& d, double factor, double subtract)
 template <class Adjust>
 Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const char* name, Adjust adjust) {
   Tau2Estimate out;
-  double tau2 = o.tau2_init ? std::max(0.0, *o.tau2_init) : tau2_he(d, o).tau2;
+  double tau2 = o.tau2_init ? std::max(0.0, *o.tau2_init) : moment_tau2(d, [](std::size_t) { return 1.0; }).tau2;  // HE
   out.converged = false;
   for (int iter = 1; iter <= o.max_iter; ++iter) {
     const auto s = weighted_sums(d.yi, d.vi, tau2);
