@@ -106,10 +106,10 @@ TEST_CASE("CSV stream reader reuses its row storage without leaking old fields",
 
 namespace {
 
-// Every row of `text` through the stream reader (a temporary file), or the
-// first error.
-metapool::Expected<std::vector<metapool::CsvRow>> stream_rows(const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / "metapool_io_stream_test.csv";
+// Every row of `text` through the stream reader (a temporary file named
+// after `name`: ctest runs test cases in parallel), or the first error.
+metapool::Expected<std::vector<metapool::CsvRow>> stream_rows(const std::string& text, const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("metapool_io_stream_" + name + ".csv");
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   auto reader = metapool::CsvStreamReader::open(path.string());
   std::filesystem::remove(path);
@@ -139,7 +139,7 @@ TEST_CASE("CSV stream reader gives parse_csv_text's rows across its 64 KiB read 
   text += "last,1,end";
   const auto table = metapool::parse_csv_text(text, "t.csv");
   REQUIRE(table);
-  const auto rows = stream_rows(text);
+  const auto rows = stream_rows(text, "blocks");
   REQUIRE(rows);
   REQUIRE(rows->size() == table->rows.size());
   for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -151,15 +151,15 @@ TEST_CASE("CSV stream reader gives parse_csv_text's rows across its 64 KiB read 
 }
 
 TEST_CASE("CSV stream reader rejects a NUL byte and CR-only endings with the line", "[io]") {
-  const auto nul = stream_rows(std::string("a,b\n1,2\n3,\0\n", 12));
+  const auto nul = stream_rows(std::string("a,b\n1,2\n3,\0\n", 12), "nul");
   REQUIRE_FALSE(nul);
   CHECK(nul.error().line == 3);
   CHECK_THAT(nul.error().message, Catch::Contains("NUL byte"));
-  const auto cr_only = stream_rows("a,b\n1,2\r3,4\r");
+  const auto cr_only = stream_rows("a,b\n1,2\r3,4\r", "cr");
   REQUIRE_FALSE(cr_only);
   CHECK(cr_only.error().line == 2);
   CHECK_THAT(cr_only.error().message, Catch::Contains("CR-only"));
-  const auto empty = stream_rows("\xEF\xBB\xBF\n  \n");
+  const auto empty = stream_rows("\xEF\xBB\xBF\n  \n", "empty");
   REQUIRE_FALSE(empty);
   CHECK_THAT(empty.error().message, Catch::Contains("empty"));
 }
