@@ -387,9 +387,9 @@ class LineSource {
       if (newline != nullptr || (m_eof && available > 0)) {
         std::size_t length = newline != nullptr ? static_cast<std::size_t>(newline - first) : available;
         m_begin += newline != nullptr ? length + 1 : length;
+        ++m_line;
         if (length + 1 > kMaxLine) return Status::TooLong;
         if (length > 0 && first[length - 1] == '\r') --length;
-        ++m_line;
         line = std::string_view(first, length);
         return Status::Line;
       }

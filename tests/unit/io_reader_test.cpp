@@ -150,7 +150,7 @@ TEST_CASE("CSV stream reader gives parse_csv_text's rows across its 64 KiB read 
   CHECK(rows->back().fields == std::vector<std::string>{"last", "1", "end"});
 }
 
-TEST_CASE("CSV stream reader rejects a NUL byte and CR-only endings with the line", "[io]") {
+TEST_CASE("CSV stream reader rejects a NUL byte, CR-only endings and a line over 16 MiB with the line", "[io]") {
   const auto nul = stream_rows(std::string("a,b\n1,2\n3,\0\n", 12), "nul");
   REQUIRE_FALSE(nul);
   CHECK(nul.error().line == 3);
@@ -159,6 +159,10 @@ TEST_CASE("CSV stream reader rejects a NUL byte and CR-only endings with the lin
   REQUIRE_FALSE(cr_only);
   CHECK(cr_only.error().line == 2);
   CHECK_THAT(cr_only.error().message, Catch::Contains("CR-only"));
+  const auto long_line = stream_rows("a,b\n1,2\n3," + std::string((std::size_t{1} << 24) + 10, '4') + "\n5,6\n", "long");
+  REQUIRE_FALSE(long_line);
+  CHECK(long_line.error().line == 3);
+  CHECK_THAT(long_line.error().message, Catch::Contains("longer than 16 MiB"));
   const auto empty = stream_rows("\xEF\xBB\xBF\n  \n", "empty");
   REQUIRE_FALSE(empty);
   CHECK_THAT(empty.error().message, Catch::Contains("empty"));
