@@ -1,6 +1,10 @@
 #include "io/csv_table.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -9,11 +13,6 @@
 #include <iterator>
 #include <limits>  // fast-cpp-csv-parser relies on <limits> being included first
 #include <sstream>
-
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 #include <fmt/format.h>
 #include <libfccp/csv.h>
@@ -66,9 +65,12 @@ std::size_t first_invalid_utf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-bool is_blank(const char* text) {
-  while (*text == ' ' || *text == '\t') ++text;
-  return *text == '\0';
+// Only spaces and tabs (also for fccp's NUL-terminated lines).
+bool is_blank(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
 }
 
 // Splits one physical line into RFC 4180 fields. Unquoted fields are trimmed
@@ -435,13 +437,6 @@ class LineSource {
   bool m_started = false;
   int m_line = 0;
 };
-
-bool is_blank(std::string_view text) {
-  for (char c : text) {
-    if (c != ' ' && c != '\t') return false;
-  }
-  return true;
-}
 
 }  // namespace
 
