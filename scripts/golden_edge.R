@@ -119,3 +119,29 @@ lo <- transf.pft(0, nhm); hi <- transf.pft(1, nhm)
 x <- c(-0.5, 0, lo - 1e-9, lo, lo + 1e-6, 0.3, 0.7854, 1.2, hi - 1e-6, hi, hi + 1e-9, pi / 2, 2)
 write_golden("pft_back", list(ni = ni, nhm = nhm, range = c(lo, hi),
                               x = x, value = transf.ipft.hm(x, targs = list(ni = ni))))
+
+# ---- 6. metafor's two warning/error thresholds, observed at their edges ----
+# Neither threshold is stated in metafor's documentation; these cases show
+# where metafor's own output changes, so that metapool can be tested against
+# its behaviour rather than against its code.
+# (a) "Ratio of largest to smallest sampling variance extremely large": the
+#     ratio max(vi)/min(vi) just below, at and just above 1e7.
+ratio_yi <- c(0.1, 0.5, -0.3, 0.8)
+ratio_cases <- lapply(c(0.999e7, 1e7, 1.001e7), function(r) {
+  vi <- c(1, r, 2, 3)
+  w <- warnings_of(rma(ratio_yi, vi, method = "DL"))
+  list(vi = vi, warned = any(grepl("Ratio of largest to smallest sampling variance", w$warnings)))
+})
+# (b) "Model matrix not of full rank": X = [1, x] with x = (0, 0, 0, 0, e),
+#     e chosen so that the smallest eigenvalue of X'X is 0.99e-7 and 1.01e-7.
+rank_y <- c(0.1, 0.5, -0.3, 0.8, 0.2)
+rank_v <- rep(0.05, 5)
+min_eigen <- function(e) min(eigen(crossprod(cbind(1, c(0, 0, 0, 0, e))), only.values = TRUE)$values)
+rank_cases <- lapply(c(0.99e-7, 1.01e-7), function(target) {
+  e <- uniroot(function(e) min_eigen(e) - target, c(1e-5, 1e-2), tol = 1e-15)$root
+  x <- c(0, 0, 0, 0, e)
+  fit <- try(rma(rank_y, rank_v, mods = ~ x, method = "REML"), silent = TRUE)
+  list(x = x, min_eigen = min_eigen(e), full_rank = !inherits(fit, "try-error"))
+})
+write_golden("thresholds", list(ratio = list(yi = ratio_yi, cases = ratio_cases),
+                                rank = list(yi = rank_y, vi = rank_v, cases = rank_cases)))

@@ -1,9 +1,16 @@
 // fit_metareg (see metareg.hpp). Stages: validate -> tau^2 -> coefficients
 // and tests -> residual heterogeneity -> R^2 -> Q-profile CI of tau^2.
-// Formulas and conventions: metafor 3.8-1 rma.uni and confint.rma.uni,
-// read from their source (the line references are to the deparsed
-// functions); Viechtbauer (2005) J Educ Behav Stat 30:261 for the
-// estimators and their standard errors.
+// Formulas: Viechtbauer (2005) J Educ Behav Stat 30:261 for the estimators
+// and their standard errors; Raudenbush (2009), "Analyzing effect sizes:
+// random effects models" (Handbook of Research Synthesis and Meta-Analysis,
+// 2nd ed.) for the mixed-effects model, QE/QM and the pseudo-R^2.
+// Conventions follow metafor 3.8-1 as documented (rma.uni, confint.rma.uni)
+// and as observed in its output (the golden files under tests/golden/).
+// Provenance: an earlier version of this file was written while reading
+// metafor's source, against the project's rule. Two conventions came from
+// there and are not in metafor's documentation: the full-rank tolerance
+// (since checked against metafor's output: scripts/golden_edge.R section 6)
+// and the local-maximum check below (not reached by any test data).
 #include "models/metareg.hpp"
 
 #include <algorithm>
@@ -24,10 +31,12 @@ namespace {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-// metafor's `evtol`: X is "not of full rank" when an eigenvalue of X'X is
-// at or below this.
+// X is "not of full rank" when an eigenvalue of X'X is at or below this:
+// where metafor's "Model matrix not of full rank" error starts (observed
+// between 0.99e-7 and 1.01e-7; tests/golden/edge/thresholds.json).
 constexpr double kEigenTolerance = 1e-7;
-// metafor's ll0check tolerance (.Machine$double.eps^0.25).
+// Tolerance of the local-maximum check (metafor's, from its code: see the
+// provenance note above).
 const double kLl0Tolerance = std::pow(std::numeric_limits<double>::epsilon(), 0.25);
 // Fisher scoring is taken as converged when its step is below this (relative)
 // and has stopped shrinking: scoring contracts until round-off dominates, so
@@ -130,7 +139,7 @@ double log_det(const MatrixXd& m) {
   return ldlt.vectorD().array().log().sum();
 }
 
-// ML / REML log-likelihood at tau2 (metafor's ll0check; constants dropped
+// ML / REML log-likelihood at tau2 (the local-maximum check; constants dropped
 // consistently on both sides).
 double loglik(const Problem& pr, double tau2, bool reml) {
   const VectorXd w = inverse(pr.v, tau2);
@@ -282,7 +291,7 @@ Tau2Fit estimate_tau2(const Problem& pr, const MetaregOptions& o) {
                                   to_string(o.method));
       }
       if (o.method != Method::EB && tau2 > o.tol) {
-        // metafor's ll0check: a fit stuck at a local maximum below tau2 = 0.
+        // A fit stuck at a local maximum below the likelihood at tau2 = 0.
         const bool reml = o.method == Method::REML;
         if (loglik(pr, 0.0, reml) - loglik(pr, tau2, reml) > kLl0Tolerance) {
           out.message = "Fisher scoring may have stopped at a local maximum; tau^2 set to 0 (as metafor)";

@@ -99,8 +99,8 @@ struct MetaregResult {
 
 // Fits the model. Errors (Diagnostic, no file position): method MH/PETO,
 // size mismatch, vi <= 0 or non-finite data, X not of full rank (eigenvalue
-// of X'X <= 1e-7, as metafor's evtol), more coefficients than studies (p >= k
-// with tau^2 estimated, p > k otherwise). Non-convergence of an iterative
+// of X'X <= 1e-7, where metafor's error starts), more coefficients than
+// studies (p >= k with tau^2 estimated, p > k otherwise). Non-convergence of an iterative
 // estimator is a result with converged = false and a warning.
 Expected<MetaregResult> fit_metareg(const EffectData& data, const DesignMatrix& x, const MetaregOptions& options);
 

@@ -123,7 +123,8 @@ PoolResult fit_uni(const EffectData& data, const PoolOptions& options) {
     return r;
   }
   {
-    // metafor rma.uni (control evtol = 1e-7): warn when max(vi)/min(vi) >= 1e7.
+    // metafor rma.uni's warning, in its words, from max(vi)/min(vi) >= 1e7 on
+    // (observed at its edge: tests/golden/edge/thresholds.json).
     const auto [lo, hi] = std::minmax_element(data.vi.begin(), data.vi.end());
     if (*hi / *lo >= 1e7 && std::isfinite(*hi / *lo)) {
       r.warnings.push_back(

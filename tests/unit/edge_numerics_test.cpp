@@ -18,6 +18,7 @@
 
 #include "analysis/transform.hpp"
 #include "effects/formulas.hpp"
+#include "models/metareg.hpp"
 #include "models/pool.hpp"
 #include "stats/distributions.hpp"
 #include "support/run_cli.hpp"
@@ -206,6 +207,35 @@ TEST_CASE("edge: vi spanning 1e-12 to 1e6 matches metafor for every estimator, w
 TEST_CASE("edge: no variance-ratio warning below metafor's 1e7", "[edge][models]") {
   const auto r = metapool::fit_uni(EffectData{{0.1, 0.2, 0.4}, {1e-3, 9.99e3, 0.5}}, PoolOptions{});
   CHECK_FALSE(has_warning(r.warnings, "Ratio of largest"));
+}
+
+// metafor's variance-ratio warning and its full-rank check, at the edges
+// where metafor's own output changes (scripts/golden_edge.R, section 6).
+TEST_CASE("edge: the variance-ratio warning and the full-rank check switch where metafor's do", "[edge][models]") {
+  const json g = golden("thresholds");
+  const auto& ratio = g["ratio"];
+  REQUIRE(ratio["cases"].size() == 3);
+  for (const auto& c : ratio["cases"]) {
+    PoolOptions o;
+    o.method = Method::DL;
+    const auto r = metapool::fit_uni(EffectData{nums(ratio["yi"]), nums(c["vi"])}, o);
+    CAPTURE(c["vi"].dump());
+    REQUIRE(r.converged);
+    CHECK(has_warning(r.warnings, "Ratio of largest to smallest sampling variance extremely large") ==
+          c["warned"].get<bool>());
+  }
+  const auto& rank = g["rank"];
+  REQUIRE(rank["cases"].size() == 2);
+  for (const auto& c : rank["cases"]) {
+    const EffectData data{nums(rank["yi"]), nums(rank["vi"])};
+    metapool::DesignMatrix x;
+    x.names = {"intrcpt", "x"};
+    x.columns = {std::vector<double>(data.k(), 1.0), nums(c["x"])};
+    const auto fit = metapool::fit_metareg(data, x, metapool::MetaregOptions{});
+    CAPTURE(c["min_eigen"].dump());
+    CHECK(static_cast<bool>(fit) == c["full_rank"].get<bool>());
+    if (!fit) CHECK_THAT(fit.error().message, Catch::Contains("not of full rank"));
+  }
 }
 
 // ---- counts up to 10^9 ----
