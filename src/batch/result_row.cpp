@@ -43,7 +43,8 @@ class RowWriter {
   }
   void integer(long long value) {
     begin();
-    fmt::format_to(std::back_inserter(m_out), "{}", value);
+    const fmt::format_int digits(value);  // no format-string parsing
+    m_out.append(digits.data(), digits.size());
   }
   void list(const std::vector<std::string>& values) {
     if (m_format == BatchFormat::Csv) {
