@@ -1,6 +1,8 @@
 #include "render/number_format.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -11,6 +13,38 @@ std::string format_exact(double value) {
   append_exact(out, value);
   return out;
 }
+
+namespace {
+
+constexpr int kMaxDigits = 17;
+
+// "00" .. "99".
+constexpr char kDigitPairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+void write_2_digits(char* out, std::uint32_t value) {
+  std::memcpy(out, kDigitPairs + 2 * static_cast<std::size_t>(value), 2);
+}
+
+// Exactly 8 digits (leading zeros kept).
+void write_8_digits(char* out, std::uint32_t value) {
+  const std::uint32_t high = value / 10000, low = value % 10000;
+  write_2_digits(out, high / 100);
+  write_2_digits(out + 2, high % 100);
+  write_2_digits(out + 4, low / 100);
+  write_2_digits(out + 6, low % 100);
+}
+
+// n < 10^17 as exactly 17 digits (leading zeros kept).
+void write_17_digits(char* out, std::uint64_t n) {
+  constexpr std::uint64_t kE8 = 100000000;
+  out[0] = static_cast<char>('0' + n / (kE8 * kE8));
+  write_8_digits(out + 1, static_cast<std::uint32_t>(n / kE8 % kE8));
+  write_8_digits(out + 9, static_cast<std::uint32_t>(n % kE8));
+}
+
+}  // namespace
 
 void append_exact(std::string& out, double value) {
   if (std::isnan(value)) {
@@ -32,10 +66,14 @@ void append_exact(std::string& out, double value) {
   // The digits fmt itself uses for "{}" (fmt::format would also parse the
   // format string and go through its general float writer).
   const auto decimal = fmt::detail::dragonbox::to_decimal(value);
-  const fmt::format_int significand(decimal.significand);
-  const char* const digits = significand.data();
-  const char* const end = digits + significand.size();
-  const int count = static_cast<int>(significand.size());
+  // The significand has at most 17 digits: written zero-padded to 17 in
+  // three independent blocks (1 + 8 + 8 digits, two digits per table
+  // lookup) instead of one chain of divisions by 100.
+  char padded[kMaxDigits];
+  write_17_digits(padded, decimal.significand);
+  const int count = fmt::detail::count_digits(decimal.significand);
+  const char* const digits = padded + (kMaxDigits - count);
+  const char* const end = padded + kMaxDigits;
   const int exponent = decimal.exponent;     // value = digits x 10^exponent
   const int leading = exponent + count - 1;  // exponent of the first digit
   const auto copy = [&p](const char* first, const char* last) {
