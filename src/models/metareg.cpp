@@ -104,7 +104,8 @@ double pf_upper(double x, double d1, double d2) {
 
 VectorXd inverse(const VectorXd& v, double tau2) { return (v.array() + tau2).inverse().matrix(); }
 
-// y'Py for P at weights 1/(vi + tau2): metafor's .QE.func.
+// y'Py for P at weights 1/(vi + tau2): the generalized Q statistic of the
+// Q-profile method (Viechtbauer 2007, Stat Med 26:37).
 double qe_at(const Problem& pr, double tau2) { return wls(pr, inverse(pr.v, tau2), false).rss; }
 
 // sum(A * B) for symmetric-or-not matrices (R's sum(A * B)).

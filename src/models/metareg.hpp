@@ -100,12 +100,13 @@ struct MetaregResult {
 // Fits the model. Errors (Diagnostic, no file position): method MH/PETO,
 // size mismatch, vi <= 0 or non-finite data, X not of full rank (eigenvalue
 // of X'X <= 1e-7, where metafor's error starts), more coefficients than
-// studies (p >= k with tau^2 estimated, p > k otherwise). Non-convergence of an iterative
-// estimator is a result with converged = false and a warning.
+// studies (p >= k with tau^2 estimated, p > k otherwise). Non-convergence of
+// an iterative estimator is a result with converged = false and a warning.
 Expected<MetaregResult> fit_metareg(const EffectData& data, const DesignMatrix& x, const MetaregOptions& options);
 
 // The QE statistic at a given tau^2: sum w (y - X b)^2 with w = 1/(vi + tau2)
-// (metafor's .QE.func); decreasing in tau2. Used by PM/PMM and the Q-profile.
+// (the generalized Q of Viechtbauer 2007, Stat Med 26:37); decreasing in
+// tau2. Used by PM/PMM and the Q-profile.
 double generalized_qe(const EffectData& data, const DesignMatrix& x, double tau2);
 
 }  // namespace metapool
