@@ -18,13 +18,9 @@ namespace {
 
 constexpr int kMaxDigits = 17;
 
-// "00" .. "99".
-constexpr char kDigitPairs[] =
-    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-
+// value < 100 as two digits, from fmt's own "00".."99" table.
 void write_2_digits(char* out, std::uint32_t value) {
-  std::memcpy(out, kDigitPairs + 2 * static_cast<std::size_t>(value), 2);
+  std::memcpy(out, fmt::detail::digits2(value), 2);
 }
 
 // Exactly 8 digits (leading zeros kept).
