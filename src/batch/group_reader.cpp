@@ -97,18 +97,25 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   // strings and nothing is allocated once the first groups have been read.
   std::size_t used = 0;
   group.table.line.clear();
-  if (keep_rows) {
+  group.row_text.clear();
+  group.row_lines.clear();
+  const bool keep_table = keep_rows && !m_keep_text;
+  if (keep_table) {
     group.table.rows.reserve(m_previous_rows);
     group.table.line.reserve(m_previous_rows);
   }
   group.rows = 0;
-  if (keep_rows && group.table.header.size() != header().size()) group.table.header = header();
+  if (keep_table && group.table.header.size() != header().size()) group.table.header = header();
   for (;;) {
     ++group.rows;
-    if (keep_rows) {
+    if (keep_table) {
       if (used == group.table.rows.size()) group.table.rows.emplace_back();
       group.table.rows[used++].swap(m_pending.fields);
       group.table.line.push_back(m_pending.line);
+    } else if (keep_rows) {
+      group.row_text += m_pending.text;
+      group.row_text += '\n';
+      group.row_lines.push_back(m_pending.line);
     }
     auto got = m_reader->next(m_pending);
     if (!got) return got.error();

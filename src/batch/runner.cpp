@@ -35,6 +35,10 @@ struct Context {
   const BatchOptions& options;
   std::vector<std::string> columns;
   std::vector<std::string> key_names;  // the --by columns as in the header
+  // The input's name and header, for tables rebuilt from Group::row_text.
+  std::string source;
+  std::vector<std::string> header;
+  int header_line = 0;
 };
 
 Expected<PoolAnalysis> analyse_guarded(CsvTable table, const AnalysisOptions& options) {
@@ -57,19 +61,43 @@ class WorkerState {
   WorkerState& operator=(const WorkerState&) = delete;
   const std::vector<AnalysisConfig>& configs() const { return m_configs; }
 
+  // The table of a group read as text (threaded runs), split again into this
+  // worker's own rows and strings, which are reused from group to group.
+  // Null when a line does not split (the reader accepted it: not expected).
+  CsvTable* table_of(const Group& group, const Context& context) {
+    CsvTable& table = m_table;
+    if (table.header.size() != context.header.size()) table.header = context.header;
+    if (table.source != context.source) table.source = context.source;
+    table.header_line = context.header_line;
+    table.line = group.row_lines;
+    table.rows.resize(group.row_lines.size());
+    std::string_view text = group.row_text;
+    for (auto& row : table.rows) {
+      const std::size_t end = text.find('\n');
+      if (end == std::string_view::npos || !split_csv_row(text.substr(0, end), row) ||
+          row.size() != table.header.size()) {
+        return nullptr;
+      }
+      text.remove_prefix(end + 1);
+    }
+    return &table;
+  }
+
  private:
   stats::QuantileMemo m_quantiles;
   std::vector<AnalysisConfig> m_configs;
+  CsvTable m_table;
 };
 
 // The report of one analysis x configuration (--reports): what `metapool
 // report` writes for the group's rows, plus pool.json (`pool --format json`),
 // in DIR/report_dir_name(). A report that cannot be built or written stops
 // the run (an I/O problem, unlike a failed analysis).
-std::optional<Diagnostic> write_report(const Group& group, std::size_t config_index, const AnalysisConfig& config,
-                                       const PoolAnalysis& analysis, const Context& context) {
+std::optional<Diagnostic> write_report(const Group& group, const CsvTable& table, std::size_t config_index,
+                                       const AnalysisConfig& config, const PoolAnalysis& analysis,
+                                       const Context& context) {
   const BatchReports& reports = context.options.reports;
-  auto data = analyse_report(group.table, config.options);
+  auto data = analyse_report(table, config.options);
   if (!data) return data.error();
   std::string key;
   for (std::size_t i = 0; i < group.key.size(); ++i) {
@@ -91,8 +119,22 @@ std::optional<Diagnostic> write_report(const Group& group, std::size_t config_in
   return std::nullopt;
 }
 
-GroupOutput process_group(Group& group, const Context& context, const WorkerState& worker) {
-  GroupOutput out;
+// Fills `out` (its text's storage is reused: outputs are recycled).
+void process_group(Group& group, const Context& context, WorkerState& worker, GroupOutput& out) {
+  out.text.clear();
+  out.rows = out.failed = 0;
+  out.fatal.reset();
+  // The rows: as the reader stored them, or (threaded) split from their text.
+  CsvTable* table = &group.table;
+  if (!group.row_lines.empty()) {
+    table = worker.table_of(group, context);
+    if (table == nullptr) {
+      out.fatal = make_error(fmt::format("internal error: the rows of analysis {} (from line {}) did not split "
+                                         "again as they did when read",
+                                         group.index + 1, group.first_line));
+      return;
+    }
+  }
   const auto& configs = worker.configs();
   const bool reports = !context.options.reports.dir.empty();
   out.text.reserve(1024 * configs.size());  // a row is ~600 bytes: no regrowth while appending
@@ -100,18 +142,18 @@ GroupOutput process_group(Group& group, const Context& context, const WorkerStat
     // analyse_pool takes the table by value: the last configuration may move
     // it, unless a report still needs the rows.
     const bool last_use = c + 1 == configs.size() && !reports;
-    Expected<PoolAnalysis> result = last_use ? analyse_guarded(std::move(group.table), configs[c].options)
-                                             : analyse_guarded(group.table, configs[c].options);
+    Expected<PoolAnalysis> result = last_use ? analyse_guarded(std::move(*table), configs[c].options)
+                                             : analyse_guarded(*table, configs[c].options);
     const RowStatus status = row_status(result);
     out.failed += status == RowStatus::Error ? 1 : 0;
     ++out.rows;
     append_row(out.text, context.options.format, group, context.columns, c, configs[c], result);
-    if (result && reports && !out.fatal) out.fatal = write_report(group, c, configs[c], *result, context);
+    if (result && reports && !out.fatal) out.fatal = write_report(group, *table, c, configs[c], *result, context);
     // The moved table comes back as storage for the next group's rows (see
-    // GroupReader::next): no per-row allocation in a long batch.
-    if (last_use && result) group.table = std::move(result->input.data.raw);
+    // GroupReader::next and WorkerState::table_of): no per-row allocation in
+    // a long batch.
+    if (last_use && result) *table = std::move(result->input.data.raw);
   }
-  return out;
 }
 
 // The single-thread path and the threaded path share this bookkeeping.
@@ -155,12 +197,18 @@ class Collector {
 // queued, running or waiting in the reorder ring at any time. Groups travel
 // in chunks of ~kChunkRows data rows: a k = 10 analysis takes ~10 us, less
 // than handing it to another thread and back, so one group per hand-off made
-// two threads slower than one.
+// two threads slower than one. A group travels as its rows' text (the reader
+// has checked them), which the worker splits into its own table: a vector of
+// strings per row built on the reading core cost the worker a cache miss per
+// string, and made its analyses ~1.8x slower than on one thread. Chunks'
+// groups and the outputs' strings go back for reuse once done, so that
+// neither thread allocates per group.
 class ThreadedRun {
  public:
   ThreadedRun(const Context& context, unsigned threads, Collector& collector)
       : m_context(context), m_window(static_cast<std::size_t>(threads) * 4), m_ring(m_window),
-        m_collector(collector) {
+        m_collector(collector),
+        m_chunk_limit(context.options.chunk_rows > 0 ? context.options.chunk_rows : kChunkRows) {
     for (unsigned t = 0; t < threads; ++t) m_workers.emplace_back([this] { work(); });
   }
   ~ThreadedRun() { close(); }
@@ -170,18 +218,25 @@ class ThreadedRun {
   static constexpr std::size_t kChunkRows = 512;
 
   // Adds a group to the current chunk and queues the chunk once it holds
-  // kChunkRows rows (blocks while the window is full, writing finished groups
-  // meanwhile). False when output failed.
-  bool submit(Group&& group) {
+  // chunk_rows rows (blocks while the window is full, writing finished groups
+  // meanwhile). False when output failed. The group is swapped with a slot
+  // of the chunk: `group` comes back holding the storage (rows, strings) of
+  // a group that a worker has finished, for the reader to fill again.
+  bool submit(Group& group) {
     m_chunk_rows += group.rows;
-    m_chunk.push_back(std::move(group));
-    return m_chunk_rows >= kChunkRows ? submit_chunk() : true;
+    if (m_chunk_used < m_chunk.size()) {
+      std::swap(m_chunk[m_chunk_used], group);
+    } else {
+      m_chunk.push_back(std::move(group));
+    }
+    ++m_chunk_used;
+    return m_chunk_rows >= m_chunk_limit ? submit_chunk() : true;
   }
 
   // Queues the last chunk, waits for every queued group and writes it. False
   // when output failed.
   bool finish() {
-    if (!m_chunk.empty() && !submit_chunk()) return false;
+    if (m_chunk_used > 0 && !submit_chunk()) return false;
     std::unique_lock lock(m_mutex);
     for (;;) {
       if (!flush(lock)) return false;
@@ -205,7 +260,8 @@ class ThreadedRun {
  private:
   struct Job {
     std::size_t sequence;
-    std::vector<Group> groups;
+    std::vector<Group> groups;  // the first `used` are this chunk's; the rest are spare storage
+    std::size_t used = 0;
   };
   struct Slot {
     bool ready = false;
@@ -219,16 +275,22 @@ class ThreadedRun {
       if (m_submitted - m_written < m_window) break;
       m_done_cv.wait(lock);
     }
-    m_queue.push_back(Job{m_submitted++, std::move(m_chunk)});
+    m_queue.push_back(Job{m_submitted++, std::move(m_chunk), m_chunk_used});
+    // The next chunk fills a finished chunk's groups when one is back.
+    m_chunk.clear();
+    if (!m_spare.empty()) {
+      m_chunk = std::move(m_spare.back());
+      m_spare.pop_back();
+    }
     lock.unlock();
     m_work_cv.notify_one();
-    m_chunk.clear();
+    m_chunk_used = 0;
     m_chunk_rows = 0;
     return true;
   }
 
   void work() {
-    const WorkerState worker(m_context.options.configs);
+    WorkerState worker(m_context.options.configs);
     for (;;) {
       Job job;
       {
@@ -239,13 +301,23 @@ class ThreadedRun {
         m_queue.pop_front();
       }
       std::vector<GroupOutput> outputs;
-      outputs.reserve(job.groups.size());
-      for (Group& group : job.groups) outputs.push_back(process_group(group, m_context, worker));
+      {
+        std::lock_guard lock(m_mutex);
+        if (!m_spare_outputs.empty()) {
+          outputs = std::move(m_spare_outputs.back());
+          m_spare_outputs.pop_back();
+        }
+      }
+      if (outputs.size() < job.used) outputs.resize(job.used);
+      for (std::size_t g = 0; g < job.used; ++g) process_group(job.groups[g], m_context, worker, outputs[g]);
+      outputs.resize(job.used);
       {
         std::lock_guard lock(m_mutex);
         Slot& slot = m_ring[job.sequence % m_window];
         slot.outputs = std::move(outputs);
         slot.ready = true;
+        // The groups' storage goes back to the reading thread (submit).
+        m_spare.push_back(std::move(job.groups));
       }
       m_done_cv.notify_all();
     }
@@ -269,6 +341,8 @@ class ThreadedRun {
       }
       lock.lock();
       if (!ok) return false;
+      // The texts' storage goes back to the workers.
+      m_spare_outputs.push_back(std::move(outputs));
     }
   }
 
@@ -281,8 +355,11 @@ class ThreadedRun {
   std::deque<Job> m_queue;
   std::size_t m_submitted = 0, m_written = 0;  // chunks
   bool m_closing = false;
+  std::size_t m_chunk_limit;   // rows per chunk
   std::vector<Group> m_chunk;  // being filled by submit (the reading thread only)
-  std::size_t m_chunk_rows = 0;
+  std::size_t m_chunk_used = 0, m_chunk_rows = 0;
+  std::vector<std::vector<Group>> m_spare;  // finished chunks' groups, for reuse (under m_mutex)
+  std::vector<std::vector<GroupOutput>> m_spare_outputs;  // written chunks' outputs, for reuse (under m_mutex)
   std::vector<std::thread> m_workers;
 };
 
@@ -351,22 +428,33 @@ Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& 
                                     ec.message()));
     }
   }
-  const Context context{options, result_columns(key_names), key_names};
+  const Context context{options, result_columns(key_names), key_names, reader->source(), reader->header(),
+                        reader->header_line()};
   if (!output(render_header(key_names, options.format))) {
     return make_error("cannot write the results (disk full, or the reader of the output closed it?)");
   }
   Collector collector(output, progress, options.shard.size_of(options.total_groups));
   const unsigned threads = resolve_threads(options.threads);
   std::optional<ThreadedRun> pool;
-  if (threads > 1) pool.emplace(context, threads, collector);
-  const WorkerState worker(options.configs);
+  if (threads > 1) {
+    pool.emplace(context, threads, collector);
+    reader->keep_text(true);  // the workers split the rows (see Group::row_text)
+  }
+  WorkerState worker(options.configs);
   Group group;
+  GroupOutput group_output;
   for (;;) {
     auto got = reader->next(group, options.shard.contains(reader->next_index()));
     if (!got) return got.error();  // ~ThreadedRun stops the workers
     if (!*got) break;
     if (!options.shard.contains(group.index)) continue;
-    const bool ok = pool ? pool->submit(std::move(group)) : collector.take(process_group(group, context, worker));
+    bool ok = true;
+    if (pool) {
+      ok = pool->submit(group);
+    } else {
+      process_group(group, context, worker, group_output);
+      ok = collector.take(std::move(group_output));
+    }
     if (!ok) return *collector.error();
   }
   if (pool && !pool->finish()) return *collector.error();

@@ -47,6 +47,7 @@ struct BatchOptions {
   Shard shard;
   BatchReports reports;
   std::size_t total_groups = 0;          // groups in the file when known (progress), else 0
+  std::size_t chunk_rows = 0;            // data rows per hand-off to a worker thread; 0 = the default
 };
 
 struct BatchProgress {

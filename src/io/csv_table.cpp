@@ -515,6 +515,7 @@ Expected<bool> CsvStreamReader::next(CsvRow& row) {
   auto got = impl.next_line(m_source, line);
   if (!got || !*got) return got;
   row.line = impl.lines->line_number();
+  if (m_keep_text) row.text.assign(line);
   impl.split_error.reset();
   row.fields.reserve(m_header.size());  // one allocation when the caller took the last row's vector
   split_line_into(line, row.fields, impl.split_error);
@@ -528,6 +529,12 @@ Expected<bool> CsvStreamReader::next(CsvRow& row) {
     return error_at(m_source, row.line, column, ragged_message(row.fields.size(), m_header.size()));
   }
   return true;
+}
+
+bool split_csv_row(std::string_view text, std::vector<std::string>& fields) {
+  std::optional<SplitError> error;
+  split_line_into(text, fields, error);
+  return !error;
 }
 
 }  // namespace metapool

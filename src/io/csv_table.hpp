@@ -39,6 +39,7 @@ Expected<CsvTable> parse_csv_text(std::string_view text, const std::string& sour
 struct CsvRow {
   std::vector<std::string> fields;  // header().size() cells
   int line = 0;                     // physical line
+  std::string text;                 // the line as read (CR dropped), when the reader keeps it
 };
 
 class CsvStreamReader {
@@ -59,6 +60,9 @@ class CsvStreamReader {
   // false at the end of the file; an error for a ragged row, a quoting error
   // or a read failure (the reader is then unusable).
   Expected<bool> next(CsvRow& row);
+  // With true, next() also copies each row's line into CsvRow::text (for
+  // handing rows to another thread as compact text; see split_csv_row).
+  void keep_text(bool keep) { m_keep_text = keep; }
 
  private:
   struct Impl;
@@ -67,7 +71,13 @@ class CsvStreamReader {
   std::string m_source;
   std::vector<std::string> m_header;
   int m_header_line = 1;
+  bool m_keep_text = false;
 };
+
+// Splits the text of a row that CsvStreamReader::next accepted (CsvRow::text)
+// into `fields` again, reusing their storage: the same fields next() gave.
+// False (fields unspecified) for a line next() would have refused.
+bool split_csv_row(std::string_view text, std::vector<std::string>& fields);
 
 // Lower-case ASCII copy, for case-insensitive column matching.
 std::string ascii_lower(std::string_view text);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "effects/escalc.hpp"
 #include "io/csv_table.hpp"
@@ -21,7 +22,8 @@
 namespace {
 
 // The rows CsvStreamReader reads from `text` (through a file of this
-// process's own) equal `table`'s. Stops the process when they differ, or when
+// process's own) equal `table`'s, and each row's kept text splits again
+// into the same fields (split_csv_row). Stops the process when they differ, or when
 // the stream reader accepts every row of a text parse_csv_text rejected (a
 // header without rows aside: batch mode reports that one itself).
 void check_stream_reader(std::string_view text, const metapool::Expected<metapool::CsvTable>& table) {
@@ -33,6 +35,8 @@ void check_stream_reader(std::string_view text, const metapool::Expected<metapoo
   std::size_t count = 0;
   bool stream_ok = static_cast<bool>(reader);
   if (reader && table && (*reader)->header() != table->header) std::abort();
+  if (reader) (*reader)->keep_text(true);
+  std::vector<std::string> resplit;
   while (stream_ok) {
     metapool::CsvRow row;
     auto got = (*reader)->next(row);
@@ -41,6 +45,9 @@ void check_stream_reader(std::string_view text, const metapool::Expected<metapoo
       break;
     }
     if (!*got) break;
+    // A threaded batch hands the row's text to a worker, which splits it
+    // again: that must give the same fields.
+    if (!metapool::split_csv_row(row.text, resplit) || resplit != row.fields) std::abort();
     if (table) {
       if (count >= table->rows.size() || row.fields != table->rows[count] || row.line != table->line[count]) {
         std::abort();
