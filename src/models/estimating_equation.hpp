@@ -51,4 +51,51 @@ BracketedRoot bracket_estimating_equation(const Step& step, double tau2_last, do
   return out;
 }
 
+struct SecantFinish {
+  bool solved = false;
+  double tau2 = 0.0;
+  int iterations = 0;  // secant steps taken
+};
+
+// Finishes a Fisher scoring run that contracts in the interior of [0, inf):
+// scoring converges linearly to the root of its step function step(t), and
+// secant steps on step(t) reach the same root superlinearly (17 scoring
+// iterations on average for the benchmark's k = 10 REML fits at tol 1e-12).
+// Starts from the last two scoring points (t0, a0 = step(t0)) and
+// (t1, a1 = step(t1)). Solved when a step at t is at most tol * max(1, t),
+// scoring's own stop; the result is then t + step(t), the iterate scoring
+// stops at. Not solved (the caller goes on scoring, as if this had not been
+// tried) unless scoring itself would converge there: its contraction
+// factor, 1 + step'(t) estimated over (t0, t1), must be below 0.75 in
+// magnitude; each secant step must stay in (0, inf) and halve the step; and
+// the root must lie within 2 |a1| of t1 + a1, where a contraction of at most
+// 1/2 puts it. So a fit that scoring cannot finish keeps its bracketing
+// fallback and its warning.
+template <class Step>
+SecantFinish secant_finish(const Step& step, double t0, double a0, double t1, double a1, double tol) {
+  SecantFinish out;
+  if (!(t1 != t0) || !(std::fabs(1.0 + (a1 - a0) / (t1 - t0)) < 0.75)) return out;
+  const double target = t1 + a1, radius = 2.0 * std::fabs(a1);
+  for (int i = 1; i <= 20; ++i) {
+    if (a1 == a0) return out;
+    const double t2 = t1 - a1 * (t1 - t0) / (a1 - a0);
+    if (!(t2 > 0.0) || !std::isfinite(t2)) return out;
+    const double a2 = step(t2);
+    if (!std::isfinite(a2) || std::fabs(a2) > 0.5 * std::fabs(a1)) return out;
+    out.iterations = i;
+    if (std::fabs(a2) <= tol * std::max(1.0, t2)) {
+      const double root = t2 + a2;
+      if (!(root > 0.0) || !(std::fabs(root - target) <= radius)) return out;
+      out.solved = true;
+      out.tau2 = root;
+      return out;
+    }
+    t0 = t1;
+    a0 = a1;
+    t1 = t2;
+    a1 = a2;
+  }
+  return out;
+}
+
 }  // namespace metapool::detail

@@ -85,6 +85,12 @@ Tau2Estimate hunter_schmidt(const EffectData& d, double factor, double subtract)
   return out;
 }
 
+// The scoring step as a function of tau2.
+template <class Adjust>
+auto adjust_at(const EffectData& d, const Adjust& adjust) {
+  return [&d, &adjust](double t) { return adjust(weighted_sums(d.yi, d.vi, t)); };
+}
+
 // Fisher scoring with step halving (Jennrich & Sampson 1976), as metafor:
 // `adjust(sums)` returns the scoring step at the current tau2.
 template <class Adjust>
@@ -92,9 +98,30 @@ Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const cha
   Tau2Estimate out;
   double tau2 = o.tau2_init ? std::max(0.0, *o.tau2_init) : moment_tau2(d, [](std::size_t) { return 1.0; }).tau2;  // HE
   out.converged = false;
+  // The previous interior point and its step, and how many steps in a row
+  // have contracted by half or more (see secant_finish).
+  double prev_tau2 = kNaN, prev_adj = kNaN;
+  int contracting = 0;
   for (int iter = 1; iter <= o.max_iter; ++iter) {
     const auto s = weighted_sums(d.yi, d.vi, tau2);
     const double adj = adjust(s);
+    if (tau2 > 0.0 && tau2 + adj > 0.0 && std::isfinite(prev_adj)) {
+      contracting = std::fabs(adj) <= 0.5 * std::fabs(prev_adj) ? contracting + 1 : 0;
+      if (contracting >= 1) {
+        const auto finish = detail::secant_finish(adjust_at(d, adjust), prev_tau2, prev_adj, tau2, adj, o.tol);
+        if (finish.solved) {
+          out.tau2 = finish.tau2;
+          out.iterations = iter + finish.iterations;
+          out.converged = true;
+          return out;
+        }
+        contracting = 0;  // not in scoring's convergent regime after all: go on scoring
+      }
+    } else {
+      contracting = 0;
+    }
+    prev_tau2 = tau2;
+    prev_adj = tau2 > 0.0 && tau2 + adj > 0.0 ? adj : kNaN;
     double step = 1.0;
     double next = tau2 + adj;
     for (int h = 0; next < 0.0 && h < 64; ++h) {
@@ -117,8 +144,7 @@ Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const cha
                             out.iterations, o.tol);
   // Oscillation around an interior root: solve the estimating equation by
   // bracketing (estimating_equation.hpp), within the same iteration budget.
-  const auto step_at = [&](double t) { return adjust(weighted_sums(d.yi, d.vi, t)); };
-  const auto found = detail::bracket_estimating_equation(step_at, tau2, o.tol, o.max_iter);
+  const auto found = detail::bracket_estimating_equation(adjust_at(d, adjust), tau2, o.tol, o.max_iter);
   if (!found.solved) return out;
   out.tau2 = found.tau2;
   out.converged = true;
