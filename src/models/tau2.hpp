@@ -6,7 +6,8 @@
 //
 // Definitions follow metafor 3.8-1 `rma.uni` (Viechtbauer 2005, 2010):
 // negative closed-form estimates are truncated at 0, ML/REML/EB use Fisher
-// scoring with step halving from the HE estimate, PM/PMM solve the
+// scoring with step halving from the HE estimate (finished by secant steps
+// once it contracts, to the same root: estimating_equation.hpp), PM/PMM solve the
 // generalized Q equation on [0, inf). se_tau2 is metafor's `se.tau2`.
 #pragma once
 
