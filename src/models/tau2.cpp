@@ -98,30 +98,25 @@ Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const cha
   Tau2Estimate out;
   double tau2 = o.tau2_init ? std::max(0.0, *o.tau2_init) : moment_tau2(d, [](std::size_t) { return 1.0; }).tau2;  // HE
   out.converged = false;
-  // The previous interior point and its step, and how many steps in a row
-  // have contracted by half or more (see secant_finish).
+  // The previous interior point and its step (NaN when it was not interior).
   double prev_tau2 = kNaN, prev_adj = kNaN;
-  int contracting = 0;
   for (int iter = 1; iter <= o.max_iter; ++iter) {
     const auto s = weighted_sums(d.yi, d.vi, tau2);
     const double adj = adjust(s);
-    if (tau2 > 0.0 && tau2 + adj > 0.0 && std::isfinite(prev_adj)) {
-      contracting = std::fabs(adj) <= 0.5 * std::fabs(prev_adj) ? contracting + 1 : 0;
-      if (contracting >= 1) {
-        const auto finish = detail::secant_finish(adjust_at(d, adjust), prev_tau2, prev_adj, tau2, adj, o.tol);
-        if (finish.solved) {
-          out.tau2 = finish.tau2;
-          out.iterations = iter + finish.iterations;
-          out.converged = true;
-          return out;
-        }
-        contracting = 0;  // not in scoring's convergent regime after all: go on scoring
+    const bool interior = tau2 > 0.0 && tau2 + adj > 0.0;
+    // A step that halves the previous one: try to finish by secant steps
+    // (which decline, leaving scoring to go on, outside its convergent regime).
+    if (interior && std::isfinite(prev_adj) && std::fabs(adj) <= 0.5 * std::fabs(prev_adj)) {
+      const auto finish = detail::secant_finish(adjust_at(d, adjust), prev_tau2, prev_adj, tau2, adj, o.tol);
+      if (finish.solved) {
+        out.tau2 = finish.tau2;
+        out.iterations = iter + finish.iterations;
+        out.converged = true;
+        return out;
       }
-    } else {
-      contracting = 0;
     }
     prev_tau2 = tau2;
-    prev_adj = tau2 > 0.0 && tau2 + adj > 0.0 ? adj : kNaN;
+    prev_adj = interior ? adj : kNaN;
     double step = 1.0;
     double next = tau2 + adj;
     for (int h = 0; next < 0.0 && h < 64; ++h) {
