@@ -89,6 +89,83 @@ double beta_continued_fraction(double a, double b, double x) {
   return h;
 }
 
+// Whole degrees of freedom up to this take the closed forms below; they sum
+// df/2 terms, so beyond it Boost's series is as cheap.
+constexpr double kClosedFormMaxDf = 100.0;
+
+bool is_small_whole_df(double df) {
+  return df >= 1.0 && df <= kClosedFormMaxDf && static_cast<double>(static_cast<int>(df)) == df;
+}
+
+// Where a closed form below is the difference 1 - A of two numbers near 1,
+// its rounding error (a few ulps of 1) is at most ~1e-9 of a result above
+// this; smaller results come from Boost.
+constexpr double kClosedFormMinTail = 1e-6;
+
+// P(|T_df| > t) for t >= 0 (finite) and whole df in [1, 100]: 1 - A(t|df) with
+// A from Abramowitz & Stegun 26.7.3 (odd df) and 26.7.4 (even df), theta =
+// atan(t / sqrt(df)):
+//   odd:  A = (2/pi) (theta + sin cos (1 + (2/3) cos^2 + (2*4)/(3*5) cos^4 + ...))
+//   even: A = sin (1 + (1/2) cos^2 + (1*3)/(2*4) cos^4 + ...)
+// each with (df - 1) / 2 resp. df / 2 terms in the sum (none past the 1 for
+// df = 1, 2), all positive. NaN when the result is below kClosedFormMinTail.
+double t_two_sided_closed_form(double t, double df) {
+  if (!(t < 1e100)) return kNaN;  // t^2 would overflow (and the tail is tiny anyway)
+  const double r = std::sqrt(df + t * t);
+  const double sin_theta = t / r;
+  const double cos_theta = std::sqrt(df) / r;
+  const double cos2 = cos_theta * cos_theta;
+  const int n = static_cast<int>(df);
+  double p = 0;
+  if (n % 2 == 1) {
+    // The odd-df sum has (n - 1) / 2 terms: 1 + (2/3) c^2 + ... (none for n = 1).
+    double term = 1.0, sum = 0.0;
+    for (int j = 1; 2 * j + 1 <= n; ++j) {
+      sum += term;
+      term *= cos2 * (2.0 * j) / (2.0 * j + 1.0);
+    }
+    // 1 - (2/pi) theta = (2/pi) atan(sqrt(df) / t) keeps the odd case's first
+    // part free of cancellation.
+    p = (2.0 / M_PI) * (std::atan2(std::sqrt(df), t) - sin_theta * cos_theta * sum);
+  } else {
+    double term = 1.0, sum = 0.0;
+    for (int j = 1; 2 * j <= n; ++j) {
+      sum += term;
+      term *= cos2 * (2.0 * j - 1.0) / (2.0 * j);
+    }
+    p = 1.0 - sin_theta * sum;
+  }
+  return p >= kClosedFormMinTail ? std::fmin(1.0, p) : kNaN;
+}
+
+// P(X^2_df > x) for x > 0 (finite) and whole df in [1, 100], as sums of
+// positive terms (Abramowitz & Stegun 26.4.4, 26.4.5):
+//   even df = 2m:   exp(-x/2) sum_{j<m} (x/2)^j / j!
+//   odd df = 2m+1:  erfc(sqrt(x/2)) + exp(-x/2) sqrt(2x/pi) sum_{j<m} x^j / (1*3*...*(2j+1))
+// Nothing cancels; NaN only when exp(-x/2) underflows to a subnormal or 0,
+// where Boost's scaling keeps more digits.
+double chisq_upper_closed_form(double x, double df) {
+  const double half = 0.5 * x;
+  if (half > 700.0) return kNaN;  // exp(-700) ~ 1e-304: still normal
+  const double e = std::exp(-half);
+  const int n = static_cast<int>(df);
+  if (n % 2 == 0) {
+    double term = 1.0, sum = 0.0;
+    for (int j = 1; 2 * j <= n; ++j) {
+      sum += term;
+      term *= half / j;
+    }
+    return std::fmin(1.0, e * sum);
+  }
+  double term = 1.0, sum = 0.0;
+  for (int j = 1; 2 * j + 1 <= n; ++j) {
+    sum += term;
+    term *= x / (2.0 * j + 1.0);
+  }
+  const double tail = std::erfc(std::sqrt(half)) + e * std::sqrt(2.0 * x / M_PI) * sum;
+  return std::fmin(1.0, tail);
+}
+
 }  // namespace
 
 double pnorm(double x) {
@@ -113,6 +190,11 @@ double qnorm(double p) {
 double pt_upper(double t, double df) {
   if (std::isnan(t) || bad_df(df)) return kNaN;
   if (std::isinf(t)) return t > 0 ? 0.0 : 1.0;
+  if (is_small_whole_df(df)) {
+    // P(T > t) = P(|T| > |t|) / 2 on the side of t, by symmetry.
+    const double two_sided = t_two_sided_closed_form(std::fabs(t), df);
+    if (!std::isnan(two_sided)) return t >= 0 ? 0.5 * two_sided : 1.0 - 0.5 * two_sided;
+  }
   return boost::math::cdf(boost::math::complement(StudentT(df), t));
 }
 
@@ -127,6 +209,10 @@ double pchisq_upper(double x, double df) {
   if (std::isnan(x) || bad_df(df)) return kNaN;
   if (x <= 0.0) return 1.0;
   if (std::isinf(x)) return 0.0;
+  if (is_small_whole_df(df)) {
+    const double closed = chisq_upper_closed_form(x, df);
+    if (!std::isnan(closed)) return closed;
+  }
   return boost::math::cdf(boost::math::complement(ChiSquared(df), x));
 }
 
