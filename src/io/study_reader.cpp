@@ -111,6 +111,21 @@ RoleColumns find_role_columns(const CsvTable& table) {
   return out;
 }
 
+// A whole number of up to 15 digits, as parse_number reads it (exact in a
+// double); false for anything else, which parse_number then reads. Inline:
+// read_studies converts every count of every analysis of a batch.
+inline bool parse_small_whole(std::string_view text, double& value) {
+  if (text.empty() || text.size() > 15) return false;
+  std::uint64_t whole = 0;
+  for (const char c : text) {
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
+    if (digit > 9) return false;
+    whole = whole * 10 + digit;
+  }
+  value = static_cast<double>(whole);
+  return true;
+}
+
 bool has_column(const RoleColumns& columns, Role role) {
   return columns[role] || (role == Role::Vi && columns[Role::Sei]);  // generic: vi or sei
 }
@@ -285,22 +300,26 @@ Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure)
         d.message = std::move(message);
         return d;
       };
-      const ParsedNumber parsed = parse_number(text);
-      switch (parsed.status) {
-        case NumberStatus::Missing:
-          return fail(fmt::format("missing value \"{}\" in column \"{}\"; expected a number", text,
-                                  role_name(role)));
-        case NumberStatus::NotANumber:
-          return fail(fmt::format("\"{}\" in column \"{}\" is not a number; expected a decimal "
-                                  "number such as 12 or 0.35",
-                                  text, role_name(role)));
-        case NumberStatus::NotFinite:
-          return fail(fmt::format("\"{}\" in column \"{}\" is not a finite number", text,
-                                  role_name(role)));
-        case NumberStatus::Ok:
-          break;
+      double value = 0.0;
+      // Counts are whole numbers: parse_number's first case, inline.
+      if (!parse_small_whole(text, value)) {
+        const ParsedNumber parsed = parse_number(text);
+        switch (parsed.status) {
+          case NumberStatus::Missing:
+            return fail(fmt::format("missing value \"{}\" in column \"{}\"; expected a number", text,
+                                    role_name(role)));
+          case NumberStatus::NotANumber:
+            return fail(fmt::format("\"{}\" in column \"{}\" is not a number; expected a decimal "
+                                    "number such as 12 or 0.35",
+                                    text, role_name(role)));
+          case NumberStatus::NotFinite:
+            return fail(fmt::format("\"{}\" in column \"{}\" is not a finite number", text,
+                                    role_name(role)));
+          case NumberStatus::Ok:
+            break;
+        }
+        value = parsed.value;
       }
-      const double value = parsed.value;
       if (is_count(role)) {
         if (value < 0) {
           return fail(fmt::format("{} = {} is negative; expected a count >= 0", role_name(role),
