@@ -112,6 +112,7 @@ Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions&
   effect_options.ci_level = options.ci_level;
   effect_options.pft_scale = options.pft_scale.value_or(PftScale::Half);
   effect_options.smd_vtype = options.smd_vtype.value_or(SmdVtype::LS);
+  effect_options.quantiles = options.quantiles;
   if (auto problem = validate(options, effect_options.measure)) return *problem;
   auto effects = compute_effects(*data, effect_options);
   if (!effects) return effects.error();

@@ -12,8 +12,13 @@ namespace metapool {
 template <class T>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : m_state(std::move(value)) {}                // NOLINT: implicit by design
-  Expected(Diagnostic error) : m_state(std::move(error)) {}       // NOLINT: implicit by design
+  // The value is moved (or copied) once, straight into place: a by-value
+  // parameter would move it twice, and a PoolAnalysis is a few hundred bytes
+  // of vectors and strings returned once per analysis of a batch.
+  Expected(T&& value) : m_state(std::in_place_index<0>, std::move(value)) {}          // NOLINT: implicit by design
+  Expected(const T& value) : m_state(std::in_place_index<0>, value) {}                // NOLINT: implicit by design
+  Expected(Diagnostic&& error) : m_state(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
+  Expected(const Diagnostic& error) : m_state(std::in_place_index<1>, error) {}        // NOLINT: implicit by design
 
   bool has_value() const { return m_state.index() == 0; }
   explicit operator bool() const { return has_value(); }

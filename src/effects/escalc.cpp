@@ -306,7 +306,7 @@ Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions
   }
 
   // z_{(1+level)/2} of the two-sided Wald interval (summary.escalc).
-  const double z = stats::qnorm((1 + options.ci_level) / 2);
+  const double z = stats::qnorm((1 + options.ci_level) / 2, options.quantiles);
   out.sei.assign(k, kNaN);
   out.ci_lb.assign(k, kNaN);
   out.ci_ub.assign(k, kNaN);

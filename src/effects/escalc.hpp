@@ -12,6 +12,10 @@
 #include "core/study_data.hpp"
 #include "core/types.hpp"
 
+namespace metapool::stats {
+class QuantileMemo;
+}
+
 namespace metapool {
 
 struct EffectOptions {
@@ -23,6 +27,9 @@ struct EffectOptions {
   double ci_level = 0.95;    // per-study Wald CI level (0.95, never 95)
   PftScale pft_scale = PftScale::Half;  // PFT only (core/conventions.hpp)
   SmdVtype smd_vtype = SmdVtype::LS;    // SMD only: metafor escalc `vtype`
+  // Where the interval's normal quantile is remembered (a batch worker's
+  // memo, see stats::QuantileMemo); computed each time when null. Not an option.
+  stats::QuantileMemo* quantiles = nullptr;
 };
 
 struct EffectSizes {

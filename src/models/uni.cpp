@@ -34,27 +34,28 @@ Tau2Choice estimate_tau2(const EffectData& d, const PoolOptions& o, std::vector<
   Tau2Options t_opts;
   t_opts.tol = o.tol;
   t_opts.max_iter = o.max_iter;
-  std::vector<Method> chain{o.method};
-  chain.insert(chain.end(), o.fallback.begin(), o.fallback.end());
+  // The chain o.method, o.fallback... walked in place (no vector per fit).
+  const auto chain = [&o](std::size_t i) { return i == 0 ? o.method : o.fallback[i - 1]; };
+  const std::size_t chain_size = 1 + o.fallback.size();
   Tau2Choice last{o.method, {}};
-  for (std::size_t i = 0; i < chain.size(); ++i) {
-    const Tau2Function f = tau2_estimator(chain[i]);
+  for (std::size_t i = 0; i < chain_size; ++i) {
+    const Tau2Function f = tau2_estimator(chain(i));
     if (f == nullptr) {
       warnings.push_back(fmt::format("fit_uni: fallback {} is not a random-effects estimator; skipped",
-                                     to_string(chain[i])));
+                                     to_string(chain(i))));
       continue;
     }
-    last = {chain[i], f(d, t_opts)};
+    last = {chain(i), f(d, t_opts)};
     if (last.estimate.converged && !std::isfinite(last.estimate.tau2)) {
       // e.g. |yi| ~ 1e160: the squares overflow and a closed form gives Inf.
       last.estimate.converged = false;
       last.estimate.message = fmt::format("{}: tau^2 is not finite (the effects are too large for double arithmetic)",
-                                          to_string(chain[i]));
+                                          to_string(chain(i)));
     }
     if (last.estimate.converged) {
       if (!last.estimate.message.empty()) warnings.push_back(last.estimate.message);
       if (i > 0) {
-        warnings.push_back(fmt::format("fit_uni: using {} after {} did not converge", to_string(chain[i]),
+        warnings.push_back(fmt::format("fit_uni: using {} after {} did not converge", to_string(chain(i)),
                                        to_string(o.method)));
       }
       converged = true;
