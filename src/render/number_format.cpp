@@ -43,18 +43,30 @@ void write_17_digits(char* out, std::uint64_t n) {
 }  // namespace
 
 void append_exact(std::string& out, double value) {
+  char text[kMaxExactChars];
+  out.append(text, write_exact(text, value));
+}
+
+char* write_exact(char* out, double value) {
+  char* p = out;
+  const auto put = [&p](const char* text, std::size_t size) {
+    std::memcpy(p, text, size);
+    p += size;
+  };
   if (std::isnan(value)) {
-    out += "NA";
-    return;
+    put("NA", 2);
+    return p;
   }
   if (std::isinf(value)) {
-    out += value > 0 ? "Inf" : "-Inf";
-    return;
+    if (value > 0) {
+      put("Inf", 3);
+    } else {
+      put("-Inf", 4);
+    }
+    return p;
   }
-  // Laid out in a local buffer, appended once. The longest text is
-  // "-0.0000" + 17 digits or "-d.dddddddddddddddde-308": under 32 bytes.
-  char text[40];
-  char* p = text;
+  // The longest text is "-0.0000" + 17 digits or "-d.dddddddddddddddde-308":
+  // under kMaxExactChars bytes.
   if (std::signbit(value)) {
     *p++ = '-';
     value = -value;
@@ -69,18 +81,16 @@ void append_exact(std::string& out, double value) {
   write_17_digits(padded, decimal.significand);
   const int count = fmt::detail::count_digits(decimal.significand);
   const char* const digits = padded + (kMaxDigits - count);
-  const char* const end = padded + kMaxDigits;
   const int exponent = decimal.exponent;     // value = digits x 10^exponent
   const int leading = exponent + count - 1;  // exponent of the first digit
-  const auto copy = [&p](const char* first, const char* last) {
-    while (first != last) *p++ = *first++;
-  };
+  // Digit runs are copied with memcpy of their length (at most 17 bytes).
+  const auto copy = [&put](const char* first, int size) { put(first, static_cast<std::size_t>(size)); };
   if (leading < -4 || leading >= 16) {
     // d[.ddd]e+XX, at least two exponent digits (fmt, like printf).
     *p++ = digits[0];
     if (count > 1) {
       *p++ = '.';
-      copy(digits + 1, end);
+      copy(digits + 1, count - 1);
     }
     *p++ = 'e';
     *p++ = leading < 0 ? '-' : '+';
@@ -89,19 +99,19 @@ void append_exact(std::string& out, double value) {
     *p++ = static_cast<char>('0' + magnitude / 10 % 10);
     *p++ = static_cast<char>('0' + magnitude % 10);
   } else if (exponent >= 0) {
-    copy(digits, end);  // 1234e2 -> 123400 (exponent <= 15 here)
+    copy(digits, count);  // 1234e2 -> 123400 (exponent <= 15 here)
     for (int i = 0; i < exponent; ++i) *p++ = '0';
   } else if (leading >= 0) {
-    copy(digits, digits + leading + 1);  // 1234e-2 -> 12.34
+    copy(digits, leading + 1);  // 1234e-2 -> 12.34
     *p++ = '.';
-    copy(digits + leading + 1, end);
+    copy(digits + leading + 1, count - leading - 1);
   } else {
     *p++ = '0';  // 1234e-6 -> 0.001234 (at most 4 zeros)
     *p++ = '.';
     for (int i = -1; i > leading; --i) *p++ = '0';
-    copy(digits, end);
+    copy(digits, count);
   }
-  out.append(text, p);
+  return p;
 }
 
 std::string format_fixed(double value, int digits) {

@@ -1,6 +1,7 @@
 // One number-formatting policy for every output (locale-independent: fmt).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,11 @@ std::string format_exact(double value);
 // fmt's "{}": the shortest round-trip digits (fmt's Dragonbox) laid out
 // fixed for decimal exponents -4..15 and as d.ddde+XX otherwise.
 void append_exact(std::string& out, double value);
+
+// The same text written at `out`, which has room for kMaxExactChars bytes;
+// returns the end of what was written (no terminating NUL).
+constexpr std::size_t kMaxExactChars = 32;
+char* write_exact(char* out, double value);
 
 // Fixed `digits` decimals for reading ("-0.7141"); "NA" for NaN.
 std::string format_fixed(double value, int digits = 4);

@@ -1,9 +1,13 @@
 // batch library pieces without the binary: --analyses syntax, --shard, the
 // group reader (consecutive rows, repeated groups) and row rendering.
+#include <algorithm>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "batch/analysis_spec.hpp"
 #include "batch/group_reader.hpp"
+#include "batch/result_row.hpp"
 #include "batch/runner.hpp"
 #include "support/run_cli.hpp"
 
@@ -106,4 +110,30 @@ TEST_CASE("batch group reader: consecutive rows form a group, a repeat is an err
   auto missing = batch::GroupReader::open(good.string(), {"nope"});
   REQUIRE_FALSE(missing.has_value());
   CHECK_THAT(missing.error().message, Catch::Contains("--by column \"nope\""));
+}
+
+TEST_CASE("batch rows: text is quoted for CSV and escaped for JSON, appended after what is there", "[batch]") {
+  batch::Group group;
+  group.index = 3;
+  group.rows = 2;
+  group.key = {"a,\"b\"", std::string("tab\there\x01") + "\n"};
+  batch::AnalysisConfig config;
+  config.label = "default";
+  const metapool::Expected<metapool::PoolAnalysis> failed = metapool::make_error("bad \"data\"");
+  const auto columns = batch::result_columns({"k1", "k2"});
+
+  std::string csv = "previous\n";
+  batch::append_row(csv, batch::BatchFormat::Csv, group, columns, 0, config, failed);
+  // The earlier text stays; the row is one line; quotes doubled, the line break a space.
+  REQUIRE(csv.rfind("previous\n3,0,\"a,\"\"b\"\"\",", 0) == 0);
+  CHECK(csv.find("\"tab\there\x01 \"") != std::string::npos);
+  CHECK(csv.back() == '\n');
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 2);
+
+  std::string json;
+  batch::append_row(json, batch::BatchFormat::Jsonl, group, columns, 0, config, failed);
+  CHECK(json.rfind("{\"group_index\":3,\"config_index\":0,\"k1\":\"a,\\\"b\\\"\",\"k2\":\"tab\\there\\u0001\\n\",", 0) == 0);
+  CHECK(json.size() >= 2);
+  CHECK(json.substr(json.size() - 2) == "}\n");
+  CHECK(json.find('\0') == std::string::npos);
 }

@@ -1,6 +1,7 @@
 // append_exact / format_exact write what fmt's "{}" writes for every finite
 // double (its own shortest digits, our layout), and R's NA/Inf otherwise.
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -37,6 +38,11 @@ TEST_CASE("format_exact equals fmt's {} on edge values", "[render]") {
   for (double value : values) {
     CAPTURE(value);
     CHECK(format_exact(value) == fmt::format("{}", value));
+    // write_exact (the batch row writer's) stays within its stated room.
+    char text[metapool::kMaxExactChars];
+    const char* end = metapool::write_exact(text, value);
+    CHECK(end - text <= static_cast<std::ptrdiff_t>(metapool::kMaxExactChars));
+    CHECK(std::string(static_cast<const char*>(text), end) == format_exact(value));
   }
   CHECK(format_exact(std::nan("")) == "NA");
   CHECK(format_exact(INFINITY) == "Inf");
