@@ -65,8 +65,8 @@ char* write_exact(char* out, double value) {
     }
     return p;
   }
-  // The longest text is "-0.0000" + 17 digits or "-d.dddddddddddddddde-308":
-  // under kMaxExactChars bytes.
+  // The longest text is "-0.0000" + 17 digits or "-d.dddddddddddddddde-308"
+  // (25 bytes); the fixed-size digit copies below write at most 35.
   if (std::signbit(value)) {
     *p++ = '-';
     value = -value;
@@ -76,15 +76,20 @@ char* write_exact(char* out, double value) {
   const auto decimal = fmt::detail::dragonbox::to_decimal(value);
   // The significand has at most 17 digits: written zero-padded to 17 in
   // three independent blocks (1 + 8 + 8 digits, two digits per table
-  // lookup) instead of one chain of divisions by 100.
-  char padded[kMaxDigits];
+  // lookup) instead of one chain of divisions by 100. The 17 bytes after
+  // them are slack, so that every run of digits below is copied as a fixed
+  // 17-byte block (two moves, no memcpy call) and only `p` says how much of
+  // it counts; `out`'s room covers the overhang (kMaxExactChars).
+  char padded[2 * kMaxDigits] = {};
   write_17_digits(padded, decimal.significand);
   const int count = fmt::detail::count_digits(decimal.significand);
   const char* const digits = padded + (kMaxDigits - count);
   const int exponent = decimal.exponent;     // value = digits x 10^exponent
   const int leading = exponent + count - 1;  // exponent of the first digit
-  // Digit runs are copied with memcpy of their length (at most 17 bytes).
-  const auto copy = [&put](const char* first, int size) { put(first, static_cast<std::size_t>(size)); };
+  const auto copy = [&p](const char* first, int size) {
+    std::memcpy(p, first, kMaxDigits);
+    p += size;
+  };
   if (leading < -4 || leading >= 16) {
     // d[.ddd]e+XX, at least two exponent digits (fmt, like printf).
     *p++ = digits[0];

@@ -17,9 +17,10 @@ std::string format_exact(double value);
 // fixed for decimal exponents -4..15 and as d.ddde+XX otherwise.
 void append_exact(std::string& out, double value);
 
-// The same text written at `out`, which has room for kMaxExactChars bytes;
-// returns the end of what was written (no terminating NUL).
-constexpr std::size_t kMaxExactChars = 32;
+// The same text written at `out`, which must have room for kMaxExactChars
+// bytes (the text is at most 25; the rest is scratch that write_exact may
+// overwrite); returns the end of the text (no terminating NUL).
+constexpr std::size_t kMaxExactChars = 40;
 char* write_exact(char* out, double value);
 
 // Fixed `digits` decimals for reading ("-0.7141"); "NA" for NaN.
