@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -87,37 +88,73 @@ bool is_ascii(std::string_view text) {
   return any < 0x80;
 }
 
+// The high bit of each byte of `word` that equals `byte` (exact: the carry
+// of one byte cannot reach the next, as in the classic has-zero-byte test).
+std::uint64_t bytes_equal(std::uint64_t word, unsigned char byte) {
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const std::uint64_t t = word ^ (0x0101010101010101ULL * byte);
+  return ~(((t & kLow7) + kLow7) | t | kLow7);
+}
+
 // The common line, ASCII without quotes, cut at its commas (fields trimmed
 // of spaces and tabs as below); false for any other line, which the general
-// splitter then reads from the start. One pass over the bytes finds the
-// commas and any quote or byte >= 0x80 (a memchr per field, std::count and a
-// separate high-bit scan cost ~3x as much on lines of a few short fields).
+// splitter then reads from the start. The bytes are read eight at a time:
+// per word, masks of the commas, of quotes and bytes >= 0x80, and of spaces
+// and tabs; the commas' offsets come from the mask's set bits. A line
+// without spaces or tabs needs no trimming. (A byte loop cost ~8
+// instructions a byte, a memchr per field more.)
 bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   constexpr std::size_t kMaxCuts = 64;  // longer rows take the general path
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::uint32_t cut[kMaxCuts];          // offsets of the commas
   std::size_t cuts = 0;
-  unsigned char any = 0;
+  std::uint64_t refused = 0;  // quotes and bytes >= 0x80
+  std::uint64_t blanks = 0;   // spaces and tabs
   const char* const data = line.data();
   const std::size_t size = line.size();
   if (size > 0xFFFFFFFFU) return false;
-  for (std::size_t i = 0; i < size; ++i) {
-    const auto c = static_cast<unsigned char>(data[i]);
-    any |= c;
-    if (c == '"') return false;
-    if (c == ',') {
+  const auto scan = [&](std::uint64_t word, std::size_t base) {
+    refused |= bytes_equal(word, '"') | (word & kHigh);
+    blanks |= bytes_equal(word, ' ') | bytes_equal(word, '\t');
+    for (std::uint64_t commas = bytes_equal(word, ','); commas != 0; commas &= commas - 1) {
       if (cuts == kMaxCuts) return false;
-      cut[cuts++] = static_cast<std::uint32_t>(i);
+      cut[cuts++] = static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(commas)) / 8);
+    }
+    return true;
+  };
+  if constexpr (std::endian::native == std::endian::little) {
+    // Byte i of the text is byte i of the word, so a mask bit's index / 8 is
+    // the byte's offset. The last partial word is padded with NUL bytes,
+    // which match none of the bytes looked for.
+    std::size_t base = 0;
+    for (; base + 8 <= size; base += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, data + base, 8);
+      if (!scan(word, base)) return false;
+    }
+    if (base < size) {
+      std::uint64_t word = 0;
+      for (std::size_t i = base; i < size; ++i) {
+        word |= std::uint64_t{static_cast<unsigned char>(data[i])} << (8 * (i - base));
+      }
+      if (!scan(word, base)) return false;
+    }
+  } else {
+    for (std::size_t base = 0; base < size; ++base) {
+      if (!scan(static_cast<unsigned char>(data[base]), base)) return false;
     }
   }
-  if (any >= 0x80) return false;
+  if (refused != 0) return false;
   fields.resize(cuts + 1);
   const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
   std::size_t first = 0;
   for (std::size_t f = 0; f <= cuts; ++f) {
     std::size_t last = f < cuts ? cut[f] : size;
     const std::size_t next = last + 1;
-    while (first < last && is_space(data[first])) ++first;
-    while (last > first && is_space(data[last - 1])) --last;
+    if (blanks != 0) {
+      while (first < last && is_space(data[first])) ++first;
+      while (last > first && is_space(data[last - 1])) --last;
+    }
     fields[f].assign(data + first, last - first);
     first = next;
   }

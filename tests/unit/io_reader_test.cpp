@@ -1,10 +1,12 @@
 // The CSV reader's splitter and number conversion (src/io): the fast paths
 // (whole numbers, unquoted ASCII fields, reused field storage) give what the
 // general paths give.
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,61 @@ TEST_CASE("CSV splitter: quotes, escapes, trimming and UTF-8", "[io]") {
   const auto after_quote = metapool::parse_csv_text("a,b\n\"x\"y,1\n", "t.csv");
   REQUIRE_FALSE(after_quote);
   CHECK(after_quote.error().column == 1);
+}
+
+namespace {
+
+// The fields of a line without quotes, cut at every comma and trimmed of
+// spaces and tabs: what the splitter must give for such a line.
+std::vector<std::string> naive_split(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    std::string field = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = field.find_first_not_of(" \t");
+    field = first == std::string::npos ? "" : field.substr(first, field.find_last_not_of(" \t") - first + 1);
+    fields.push_back(field);
+    if (comma == std::string::npos) return fields;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+// The plain-line path reads eight bytes at a time: commas, blanks, quotes and
+// non-ASCII bytes at every offset within a word and lines of every length
+// (also past its 64-comma limit) give the fields of a byte-by-byte split.
+TEST_CASE("CSV splitter: the word-at-a-time path cuts like a byte-by-byte split", "[io]") {
+  std::mt19937 rng(20261203);
+  const std::string alphabet = "ab1 ,\t,x";
+  std::vector<std::string> fields;
+  for (int n = 0; n < 3000; ++n) {
+    std::string line(static_cast<std::size_t>(rng() % 200), 'a');
+    for (char& c : line) c = alphabet[rng() % alphabet.size()];
+    CAPTURE(line);
+    REQUIRE(metapool::split_csv_row(line, fields));
+    CHECK(fields == naive_split(line));
+  }
+  // A two-byte UTF-8 character or a quoted field at each offset sends the
+  // line to the general splitter, which must agree.
+  const std::string base = "ab,cd,ef,gh,ij,kl,mn,op,qr,st";
+  for (std::size_t at = 0; at <= base.size(); ++at) {
+    std::string line = base;
+    line.insert(at, "\xC3\xA9");
+    CAPTURE(line);
+    REQUIRE(metapool::split_csv_row(line, fields));
+    CHECK(fields == naive_split(line));
+    if (at == 0 || base[at - 1] == ',') {
+      std::string quoted = base;
+      quoted.insert(at, "\"y,z\",");
+      CAPTURE(quoted);
+      REQUIRE(metapool::split_csv_row(quoted, fields));
+      auto expected = naive_split(base);
+      expected.insert(expected.begin() + static_cast<std::ptrdiff_t>(std::count(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(at), ',')), "y,z");
+      CHECK(fields == expected);
+    }
+  }
 }
 
 TEST_CASE("CSV stream reader reuses its row storage without leaking old fields", "[io]") {
