@@ -121,8 +121,9 @@ std::vector<bool> correction_targets(std::size_t k, CcTo cc_to, double cc, ZeroT
   if (cc == 0 || cc_to == CcTo::None) return add;
   bool any_zero = false;
   for (std::size_t i = 0; i < k; ++i) {
-    add[i] = cc_to == CcTo::All || has_zero(i);
-    any_zero = any_zero || has_zero(i);
+    const bool zero = has_zero(i);
+    add[i] = cc_to == CcTo::All || zero;
+    any_zero = any_zero || zero;
   }
   if (cc_to == CcTo::If0All && any_zero) add.assign(k, true);
   return add;

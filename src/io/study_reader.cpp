@@ -301,8 +301,10 @@ Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure)
         return d;
       };
       double value = 0.0;
-      // Counts are whole numbers: parse_number's first case, inline.
-      if (!parse_small_whole(text, value)) {
+      // Counts are whole numbers: parse_number's first case, inline (and
+      // such a value needs no sign or wholeness check below).
+      const bool small_whole = parse_small_whole(text, value);
+      if (!small_whole) {
         const ParsedNumber parsed = parse_number(text);
         switch (parsed.status) {
           case NumberStatus::Missing:
@@ -321,11 +323,11 @@ Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure)
         value = parsed.value;
       }
       if (is_count(role)) {
-        if (value < 0) {
+        if (!small_whole && value < 0) {
           return fail(fmt::format("{} = {} is negative; expected a count >= 0", role_name(role),
                                   text));
         }
-        if (!is_whole(value)) {
+        if (!small_whole && !is_whole(value)) {
           return fail(fmt::format("{} = {} is not a whole number; expected a count",
                                   role_name(role), text));
         }

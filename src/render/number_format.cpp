@@ -71,6 +71,14 @@ char* write_exact(char* out, double value) {
     *p++ = '-';
     value = -value;
   }
+  // A whole number below 1e15 (a level of 95, k - 1 degrees of freedom):
+  // below 2^52 its neighbours are at most 1/2 away, so no shorter digit
+  // string reads back to it and fmt's text is its plain digits.
+  if (value >= 1.0 && value < 1e15 && static_cast<double>(static_cast<std::uint64_t>(value)) == value) {
+    const fmt::format_int digits(static_cast<unsigned long long>(value));
+    put(digits.data(), digits.size());
+    return p;
+  }
   // The digits fmt itself uses for "{}" (fmt::format would also parse the
   // format string and go through its general float writer).
   const auto decimal = fmt::detail::dragonbox::to_decimal(value);
