@@ -13,7 +13,10 @@ double pnorm(double x);        // P(Z <= x)
 double pnorm_upper(double x);  // P(Z > x), accurate in the far tail
 double qnorm(double p);        // lower-tail quantile
 
-double pt_upper(double t, double df);  // P(T_df > t)
+// P(T_df > t). For whole df up to 100 the closed forms of Abramowitz &
+// Stegun 26.7.3-4 (26.4.4-5 for the chi-square tail below), Boost otherwise
+// and where a closed form would lose digits (two-sided t tail below 1e-6).
+double pt_upper(double t, double df);
 double qt(double p, double df);        // lower-tail quantile
 
 double pchisq_upper(double x, double df);  // P(X^2_df > x); 1 for x <= 0
