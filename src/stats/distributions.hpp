@@ -28,7 +28,7 @@ double pval_two_sided_t(double t, double df);
 
 // log10 of those two-sided p-values, finite where the p-value itself
 // underflows double (|z| > ~38.5): log10(2) + log10 of the upper tail, the
-// tail from Boost while it is a normal double (>= 1e-300), beyond that from
+// tail from pt_upper / pnorm_upper while it is a normal double (>= 1e-300), beyond that from
 // the Mills-ratio asymptotic series (normal) or the continued fraction of the
 // incomplete beta function (t). Matches R's
 // `(log(2) + pnorm(|z|, lower.tail=FALSE, log.p=TRUE)) / log(10)`. NaN for NaN.
