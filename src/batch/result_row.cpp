@@ -1,6 +1,5 @@
 #include "batch/result_row.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -13,22 +12,18 @@ namespace metapool::batch {
 namespace {
 
 // Writes fields one after the other, in CSV or as JSON members. The row is
-// laid out in `out` grown ahead by a chunk and cut to its length at the end,
-// so that a byte or a number is a store through a pointer, not a
-// std::string append with its size and capacity checks (~45 numbers and
-// ~90 separators per row of a batch).
+// laid out in a buffer on the stack and appended to `out` once, by finish():
+// a byte or a number is a store through a pointer, not a std::string append
+// with its size and capacity checks (~30 numbers and ~45 separators per row
+// of a batch), and `out` is neither zero-filled ahead nor cut back. Text
+// that does not fit (a long error message) goes to `out` directly, after
+// what the buffer holds.
 class RowWriter {
  public:
   RowWriter(std::string& out, BatchFormat format, const std::vector<std::string>& names)
       : m_out(out), m_format(format), m_names(names) {
-    const std::size_t used = m_out.size();
-    m_out.resize(used + kChunk);
-    m_pos = m_out.data() + used;
-    m_end = m_out.data() + m_out.size();
     if (m_format == BatchFormat::Jsonl) put('{');
   }
-  // The text written so far stays; the room grown ahead goes.
-  ~RowWriter() { m_out.resize(static_cast<std::size_t>(m_pos - m_out.data())); }
   RowWriter(const RowWriter&) = delete;
   RowWriter& operator=(const RowWriter&) = delete;
 
@@ -78,45 +73,75 @@ class RowWriter {
     }
     put(']');
   }
-  void finish() { put(m_format == BatchFormat::Csv ? std::string_view("\n") : std::string_view("}\n")); }
+  // The line end, and the row into `out`. Without finish() (an exception on
+  // the way) the row is not written, apart from what long text flushed ahead.
+  void finish() {
+    put(m_format == BatchFormat::Csv ? std::string_view("\n") : std::string_view("}\n"));
+    flush();
+  }
 
  private:
-  static constexpr std::size_t kChunk = 1024;  // a row of the bench is ~550 bytes
+  // A row of the bench is ~600 bytes; only long text (error messages,
+  // warnings) makes it flush before finish().
+  static constexpr std::size_t kBuffer = 1024;
 
-  // Room for `size` more bytes at m_pos.
+  // Room for `size` (<= kBuffer) more bytes at m_pos.
   void room(std::size_t size) {
-    if (static_cast<std::size_t>(m_end - m_pos) >= size) return;
-    const auto used = static_cast<std::size_t>(m_pos - m_out.data());
-    m_out.resize(std::max(2 * m_out.size(), used + size + kChunk));
-    m_pos = m_out.data() + used;
-    m_end = m_out.data() + m_out.size();
+    if (static_cast<std::size_t>(m_buffer + kBuffer - m_pos) < size) [[unlikely]] flush();
+  }
+  // Out of line: the fast paths that call it keep their registers.
+  [[gnu::noinline]] void flush() {
+    m_out.append(m_buffer, m_pos);
+    m_pos = m_buffer;
   }
   void put(char c) {
     room(1);
     *m_pos++ = c;
   }
   void put(std::string_view text) {
-    room(text.size());
+    if (static_cast<std::size_t>(m_buffer + kBuffer - m_pos) < text.size()) [[unlikely]] {
+      flush();
+      if (text.size() > kBuffer) {
+        m_out.append(text);
+        return;
+      }
+    }
     if (!text.empty()) std::memcpy(m_pos, text.data(), text.size());
     m_pos += text.size();
   }
+  // The separator (and in JSON the member's name) before a field.
   void begin() {
+    if (m_format == BatchFormat::Jsonl) return json_name();
+    if (m_field++ > 0) put(',');
+  }
+  // Out of line, so that the escaping loop does not make every field's
+  // inlined begin() save registers in CSV too.
+  [[gnu::noinline]] void json_name() {
     if (m_field > 0) put(',');
-    if (m_format == BatchFormat::Jsonl) {
-      json_text(m_names[m_field]);
-      put(':');
-    }
-    ++m_field;
+    json_text(m_names[m_field++]);
+    put(':');
   }
   // RFC 4180; line breaks become spaces so that one row is one line (the
   // shard merge sorts lines).
   void csv_text(std::string_view value) {
-    bool plain = value != "NA";
-    for (char c : value) plain = plain && c != ',' && c != '"' && c != '\n' && c != '\r';
-    if (plain) {
+    if (csv_plain(value)) {
       put(value);
-      return;
+    } else {
+      csv_quoted(value);
     }
+  }
+  // Nothing to quote: no separator, quote or line break, and not the text NA
+  // (which would read back as missing).
+  static bool csv_plain(std::string_view value) {
+    if (value == "NA") return false;
+    for (char c : value) {
+      if (c == ',' || c == '"' || c == '\n' || c == '\r') return false;
+    }
+    return true;
+  }
+  // Out of line: rare, and its loop would make every inlined csv_text()
+  // save registers.
+  [[gnu::noinline]] void csv_quoted(std::string_view value) {
     put('"');
     for (char c : value) {
       if (c == '"') {
@@ -157,8 +182,8 @@ class RowWriter {
   BatchFormat m_format;
   const std::vector<std::string>& m_names;
   std::size_t m_field = 0;
-  char* m_pos = nullptr;  // where the next byte goes, in m_out
-  char* m_end = nullptr;  // m_out.data() + m_out.size()
+  char m_buffer[kBuffer];   // the row not yet in m_out (uninitialized: only [m_buffer, m_pos) is read)
+  char* m_pos = m_buffer;   // where the next byte goes
 };
 
 }  // namespace
@@ -191,11 +216,9 @@ std::string render_header(const std::vector<std::string>& key_names, BatchFormat
   if (format != BatchFormat::Csv) return {};
   std::string out;
   const auto columns = result_columns(key_names);
-  {
-    RowWriter writer(out, format, columns);  // cuts `out` to its text when it goes
-    for (const auto& name : columns) writer.text(name);
-    writer.finish();
-  }
+  RowWriter writer(out, format, columns);
+  for (const auto& name : columns) writer.text(name);
+  writer.finish();
   return out;
 }
 

@@ -72,3 +72,72 @@ TEST_CASE("format_exact equals fmt's {} on a million random doubles", "[render]"
   }
   CHECK(mismatches == 0);
 }
+
+// The digits are written in fixed blocks (1 + 8 + 8, see write_17_digits)
+// and laid out by fixed-size copies; these pin the text at the blocks' and
+// layouts' boundaries, literally and against fmt's "{}" (the policy).
+TEST_CASE("append_exact pins the text at digit-block and layout boundaries", "[render]") {
+  const struct {
+    double value;
+    const char* text;
+  } cases[] = {
+      {0.0, "0"},
+      {-0.0, "-0"},
+      {1e-5, "1e-05"},  // first exponent form below: at least two exponent digits
+      {1e-4, "0.0001"},  // last fixed form
+      {9.99e-5, "9.99e-05"},
+      {0.0001234, "0.0001234"},
+      {-0.0001234, "-0.0001234"},
+      {1e15, "1000000000000000"},  // whole, one below the whole-number shortcut's bound
+      {999999999999999.9, "999999999999999.9"},
+      {1234567890123456.8, "1234567890123456.8"},  // 17 digits, point before the last block's end
+      {1e16, "1e+16"},  // first exponent form above
+      {1.2345678901234567e-300, "1.2345678901234568e-300"},  // three exponent digits
+      {-1.2345678901234567e-300, "-1.2345678901234568e-300"},
+      {5e-324, "5e-324"},  // smallest subnormal: one digit, no point
+      {-2.2250738585072014e-308, "-2.2250738585072014e-308"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
+      {123456789012345.6, "123456789012345.6"},
+      {100.0, "100"},
+      {-100.0, "-100"},
+      {2.5, "2.5"},
+      {-0.5, "-0.5"},
+      // zeros inside and at the ends of the 8-digit blocks
+      {1.0000000000000002, "1.0000000000000002"},
+      {1.0000000100000001, "1.0000000100000002"},
+      {123456789.00000001, "123456789.00000001"},
+      {12345678.901234567, "12345678.901234567"},
+      {0.10000000000000002, "0.10000000000000002"},
+      {0.30000000000000004, "0.30000000000000004"},
+      {9.000000000000002, "9.000000000000002"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.value);
+    CHECK(format_exact(c.value) == c.text);
+    CHECK(format_exact(c.value) == fmt::format("{}", c.value));
+  }
+  // R's spellings for what fmt has none of; appended after what is there.
+  std::string out = "a,";
+  append_exact(out, std::numeric_limits<double>::quiet_NaN());
+  out += ',';
+  append_exact(out, std::numeric_limits<double>::infinity());
+  out += ',';
+  append_exact(out, -std::numeric_limits<double>::infinity());
+  out += ',';
+  append_exact(out, -1e-300);
+  CHECK(out == "a,NA,Inf,-Inf,-1e-300");
+}
+
+// Powers of ten, their neighbours and 10^k +- 1: runs of 9s and 0s that
+// cross the digit blocks' boundaries, at every layout.
+TEST_CASE("format_exact equals fmt's {} around powers of ten", "[render]") {
+  for (int e = -20; e <= 20; ++e) {
+    const double power = std::pow(10.0, e);
+    for (double value : {power, std::nextafter(power, 0.0), std::nextafter(power, 2 * power), power - 1, power + 1,
+                         9.999999999999999 * power, 1.0000000000000002 * power}) {
+      CAPTURE(value);
+      CHECK(format_exact(value) == fmt::format("{}", value));
+      CHECK(format_exact(-value) == fmt::format("{}", -value));
+    }
+  }
+}
