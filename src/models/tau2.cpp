@@ -119,6 +119,11 @@ Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const cha
     prev_adj = interior ? adj : kNaN;
     double step = 1.0;
     double next = tau2 + adj;
+    // At the boundary (tau2 = 0, the step pointing below it) no halving
+    // reaches 0 or above: the 64 halvings would end at 0 all the same. The
+    // bound keeps step * adj from underflowing to -0 on the way, which
+    // would end them early at -0.
+    if (tau2 == 0.0 && adj < -0x1p-1000) next = 0.0;
     for (int h = 0; next < 0.0 && h < 64; ++h) {
       step *= 0.5;
       next = tau2 + step * adj;
