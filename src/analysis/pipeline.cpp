@@ -174,13 +174,27 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
                                                  : fit_peto(counts, pool_options);
   } else {
     EffectData effect_data;
-    effect_data.yi.reserve(analysis.used.size());
-    effect_data.vi.reserve(analysis.used.size());
-    for (std::size_t i : analysis.used) {
-      effect_data.yi.push_back(es.yi[i]);
-      effect_data.vi.push_back(es.vi[i]);
+    EffectSizes& own = analysis.input.effects;
+    // With every study in the model (the common case) the model's data are
+    // the effect sizes themselves: lent to the fit and given back, not
+    // copied (two vectors per analysis of a batch).
+    const bool all_used = analysis.used.size() == es.k();
+    if (all_used) {
+      effect_data.yi.swap(own.yi);
+      effect_data.vi.swap(own.vi);
+    } else {
+      effect_data.yi.reserve(analysis.used.size());
+      effect_data.vi.reserve(analysis.used.size());
+      for (std::size_t i : analysis.used) {
+        effect_data.yi.push_back(es.yi[i]);
+        effect_data.vi.push_back(es.vi[i]);
+      }
     }
     analysis.pool = fit_uni(effect_data, pool_options);
+    if (all_used) {
+      own.yi.swap(effect_data.yi);
+      own.vi.swap(effect_data.vi);
+    }
   }
   for (const auto& entry : dropped) {
     analysis.pool.warnings.insert(analysis.pool.warnings.begin(),

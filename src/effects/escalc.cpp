@@ -113,20 +113,18 @@ std::optional<Diagnostic> validate(const StudyData& data, const EffectOptions& o
   return std::nullopt;
 }
 
-// Which studies get the correction: metafor's `to`. `has_zero` is the
-// measure's zero test for study i.
+// Which studies get the correction (metafor's `to`), marked in `add`, which
+// holds k zeros. `has_zero` is the measure's zero test for study i.
 template <class ZeroTest>
-std::vector<bool> correction_targets(std::size_t k, CcTo cc_to, double cc, ZeroTest has_zero) {
-  std::vector<bool> add(k, false);
-  if (cc == 0 || cc_to == CcTo::None) return add;
+void mark_corrections(std::vector<std::uint8_t>& add, CcTo cc_to, double cc, ZeroTest has_zero) {
+  if (cc == 0 || cc_to == CcTo::None) return;
   bool any_zero = false;
-  for (std::size_t i = 0; i < k; ++i) {
+  for (std::size_t i = 0; i < add.size(); ++i) {
     const bool zero = has_zero(i);
     add[i] = cc_to == CcTo::All || zero;
     any_zero = any_zero || zero;
   }
-  if (cc_to == CcTo::If0All && any_zero) add.assign(k, true);
-  return add;
+  if (cc_to == CcTo::If0All && any_zero) add.assign(add.size(), 1);
 }
 
 // Why a measure is undefined for a study (only the measures that can be).
@@ -200,7 +198,7 @@ void compute_binary(const StudyData& data, EffectSizes& out) {
   auto has_zero = [&](std::size_t i) {
     return et[i] == 0 || nt[i] - et[i] == 0 || ec[i] == 0 || nc[i] - ec[i] == 0;
   };
-  out.cc_applied = correction_targets(k, out.cc_to, out.cc, has_zero);
+  mark_corrections(out.cc_applied, out.cc_to, out.cc, has_zero);
   for (std::size_t i = 0; i < k; ++i) {
     const double add = out.cc_applied[i] ? out.cc : 0.0;
     const Cells2x2 cells{et[i] + add, nt[i] - et[i] + add, ec[i] + add, nc[i] - ec[i] + add};
@@ -216,7 +214,7 @@ void compute_proportion(const StudyData& data, EffectSizes& out) {
   const std::size_t k = data.k();
   // metafor's zero test for proportions: no events or no non-events.
   auto has_zero = [&](std::size_t i) { return events[i] == 0 || n[i] - events[i] == 0; };
-  out.cc_applied = correction_targets(k, out.cc_to, out.cc, has_zero);
+  mark_corrections(out.cc_applied, out.cc_to, out.cc, has_zero);
   for (std::size_t i = 0; i < k; ++i) {
     const double add = out.cc_applied[i] ? out.cc : 0.0;
     const EffectValue v = proportion_effect(out.measure, events[i] + add, n[i] + 2 * add, out.pft_scale);
@@ -295,7 +293,7 @@ Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions
   out.cc_to = takes_cc ? options.cc_to : CcTo::Only0;
   out.yi.assign(k, kNaN);
   out.vi.assign(k, kNaN);
-  out.cc_applied.assign(k, false);
+  out.cc_applied.assign(k, 0);
   out.note.assign(k, std::string());
 
   switch (data.shape) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,9 @@ struct EffectSizes {
   // that cannot be computed; `note` then says why (e.g. "double-zero study:
   // log odds ratio undefined without continuity correction").
   std::vector<double> yi, vi, sei, ci_lb, ci_ub;
-  std::vector<bool> cc_applied;   // the continuity correction was added
+  // 1 where the continuity correction was added (bytes, not vector<bool>:
+  // escalc reads and writes it per study).
+  std::vector<std::uint8_t> cc_applied;
   std::vector<std::string> note;  // "" when computed
 
   std::size_t k() const { return yi.size(); }
