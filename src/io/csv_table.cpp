@@ -96,13 +96,26 @@ std::uint64_t bytes_equal(std::uint64_t word, unsigned char byte) {
   return ~(((t & kLow7) + kLow7) | t | kLow7);
 }
 
+// Nonzero when a byte of `word` is below 0x20 (a control character: NUL,
+// tab, CR, ...). Not a mask of them: a borrow can also set the bit of a
+// higher byte, but only above a byte that is below 0x20, so the test of
+// "any" is exact, also when the higher bytes are masked off.
+std::uint64_t control_bytes(std::uint64_t word) {
+  return (word - 0x2020202020202020ULL) & ~word & 0x8080808080808080ULL;
+}
+
 // The common line, ASCII without quotes, cut at its commas (fields trimmed
 // of spaces and tabs as below); false for any other line, which the general
 // splitter then reads from the start. The bytes are read eight at a time:
-// per word, masks of the commas, of quotes and bytes >= 0x80, and of spaces
-// and tabs; the commas' offsets come from the mask's set bits. A line
-// without spaces or tabs needs no trimming. (A byte loop cost ~8
-// instructions a byte, a memchr per field more.)
+// per word, masks of the commas, of quotes, bytes >= 0x80 and control bytes
+// (below 0x20), and of spaces; the commas' offsets come from the mask's set
+// bits. A line without spaces needs no trimming. (A byte loop cost ~8
+// instructions a byte, a memchr per field more.) Refusing every control
+// byte (tabs too, which the general splitter trims like spaces) covers what
+// the streaming reader must look at before splitting (CsvStreamReader::next):
+// a NUL byte and a CR; an empty or blank line is refused too. So a line
+// split here needs none of the reader's checks, which it makes only for the
+// lines refused here (two memchr calls per line before).
 bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   constexpr std::size_t kMaxCuts = 64;  // longer rows take the general path
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
@@ -112,10 +125,12 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   std::uint64_t blanks = 0;   // spaces and tabs
   const char* const data = line.data();
   const std::size_t size = line.size();
-  if (size > 0xFFFFFFFFU) return false;
-  const auto scan = [&](std::uint64_t word, std::size_t base) {
-    refused |= bytes_equal(word, '"') | (word & kHigh);
-    blanks |= bytes_equal(word, ' ') | bytes_equal(word, '\t');
+  if (size == 0 || size > 0xFFFFFFFFU) return false;
+  // `valid`: the high bits of the word's bytes that are in the line (the
+  // last word's padding NULs are not control bytes of the line).
+  const auto scan = [&](std::uint64_t word, std::size_t base, std::uint64_t valid) {
+    refused |= bytes_equal(word, '"') | (word & kHigh) | (control_bytes(word) & valid);
+    blanks |= bytes_equal(word, ' ');
     for (std::uint64_t commas = bytes_equal(word, ','); commas != 0; commas &= commas - 1) {
       if (cuts == kMaxCuts) return false;
       cut[cuts++] = static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(commas)) / 8);
@@ -130,30 +145,30 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
     for (; base + 8 <= size; base += 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, data + base, 8);
-      if (!scan(word, base)) return false;
+      if (!scan(word, base, kHigh)) return false;
     }
     if (base < size) {
       std::uint64_t word = 0;
       for (std::size_t i = base; i < size; ++i) {
         word |= std::uint64_t{static_cast<unsigned char>(data[i])} << (8 * (i - base));
       }
-      if (!scan(word, base)) return false;
+      if (!scan(word, base, kHigh & ((std::uint64_t{1} << (8 * (size - base))) - 1))) return false;
     }
   } else {
     for (std::size_t base = 0; base < size; ++base) {
-      if (!scan(static_cast<unsigned char>(data[base]), base)) return false;
+      if (!scan(static_cast<unsigned char>(data[base]), base, 0x80)) return false;
     }
   }
   if (refused != 0) return false;
+  if (blanks != 0 && is_blank(line)) return false;
   fields.resize(cuts + 1);
-  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
   std::size_t first = 0;
   for (std::size_t f = 0; f <= cuts; ++f) {
     std::size_t last = f < cuts ? cut[f] : size;
     const std::size_t next = last + 1;
     if (blanks != 0) {
-      while (first < last && is_space(data[first])) ++first;
-      while (last > first && is_space(data[last - 1])) --last;
+      while (first < last && data[first] == ' ') ++first;
+      while (last > first && data[last - 1] == ' ') --last;
     }
     fields[f].assign(data + first, last - first);
     first = next;
@@ -484,32 +499,45 @@ struct CsvStreamReader::Impl {
   std::optional<SplitError> split_error;
   bool failed = false;
 
+  // The next physical line (false at the end), or an error.
+  Expected<bool> raw_line(const std::string& source, std::string_view& line) {
+    switch (lines->next(line)) {
+      case LineSource::Status::End:
+        return false;
+      case LineSource::Status::TooLong:
+        failed = true;
+        return error_at(source, lines->line_number(), 0,
+                        "the line is longer than 16 MiB; expected one row of a CSV file per line");
+      case LineSource::Status::ReadError:
+        failed = true;
+        return error_at(source, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno)));
+      case LineSource::Status::Line:
+        break;
+    }
+    return true;
+  }
+
+  // A line's checks before splitting: true to split it, false for a blank
+  // line (skipped), or an error.
+  Expected<bool> check_line(const std::string& source, std::string_view line) {
+    if (line.find('\0') != std::string_view::npos) {
+      failed = true;
+      return error_at(source, lines->line_number(), 0, "the file contains a NUL byte; expected a UTF-8 text CSV file");
+    }
+    if (line.find('\r') != std::string_view::npos) {
+      failed = true;
+      return error_at(source, lines->line_number(), 0, "the file uses CR-only line endings; expected LF or CRLF");
+    }
+    return !is_blank(line);
+  }
+
   // The next line that is not blank (false at the end), or an error.
   Expected<bool> next_line(const std::string& source, std::string_view& line) {
     for (;;) {
-      switch (lines->next(line)) {
-        case LineSource::Status::End:
-          return false;
-        case LineSource::Status::TooLong:
-          failed = true;
-          return error_at(source, lines->line_number(), 0,
-                          "the line is longer than 16 MiB; expected one row of a CSV file per line");
-        case LineSource::Status::ReadError:
-          failed = true;
-          return error_at(source, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno)));
-        case LineSource::Status::Line:
-          break;
-      }
-      if (line.find('\0') != std::string_view::npos) {
-        failed = true;
-        return error_at(source, lines->line_number(), 0,
-                        "the file contains a NUL byte; expected a UTF-8 text CSV file");
-      }
-      if (line.find('\r') != std::string_view::npos) {
-        failed = true;
-        return error_at(source, lines->line_number(), 0, "the file uses CR-only line endings; expected LF or CRLF");
-      }
-      if (!is_blank(line)) return true;
+      auto got = raw_line(source, line);
+      if (!got || !*got) return got;
+      auto kept = check_line(source, line);
+      if (!kept || *kept) return kept;
     }
   }
 };
@@ -550,14 +578,25 @@ Expected<std::unique_ptr<CsvStreamReader>> CsvStreamReader::open(const std::stri
 Expected<bool> CsvStreamReader::next(CsvRow& row) {
   Impl& impl = *m_impl;
   if (impl.failed) return error_at(m_source, 0, 0, "cannot read the file after an earlier error");
+  row.fields.reserve(m_header.size());  // one allocation when the caller took the last row's vector
   std::string_view line;
-  auto got = impl.next_line(m_source, line);
-  if (!got || !*got) return got;
+  // The common line is split at once: split_plain_line refuses what
+  // check_line looks for (NUL, CR, a blank line), so only the lines it
+  // refuses are checked, and then read by the general splitter.
+  bool split = false;
+  for (;;) {
+    auto got = impl.raw_line(m_source, line);
+    if (!got || !*got) return got;
+    split = split_plain_line(line, row.fields);
+    if (split) break;
+    auto kept = impl.check_line(m_source, line);
+    if (!kept) return kept.error();
+    if (*kept) break;
+  }
   row.line = impl.lines->line_number();
   if (m_keep_text) row.text.assign(line);
   impl.split_error.reset();
-  row.fields.reserve(m_header.size());  // one allocation when the caller took the last row's vector
-  split_line_into(line, row.fields, impl.split_error);
+  if (!split) split_line_into(line, row.fields, impl.split_error);
   if (impl.split_error) {
     impl.failed = true;
     return error_at(m_source, row.line, impl.split_error->column, impl.split_error->message);

@@ -224,3 +224,43 @@ TEST_CASE("CSV stream reader rejects a NUL byte, CR-only endings and a line over
   REQUIRE_FALSE(empty);
   CHECK_THAT(empty.error().message, Catch::Contains("empty"));
 }
+
+// The plain-line splitter also stands in for the reader's NUL, CR and blank
+// checks (it refuses such lines, which are then checked): a NUL or a CR at
+// every offset of lines of 1-24 bytes (within and past eight-byte words) is
+// still an error on its line, and blank lines of every length are skipped.
+TEST_CASE("CSV stream reader finds a NUL or CR at any offset and skips blank lines of any length", "[io]") {
+  for (std::size_t length = 1; length <= 24; ++length) {
+    std::string line;
+    for (std::size_t i = 0; i < length; ++i) line += i % 3 == 2 ? ',' : static_cast<char>('a' + i % 26);
+    const std::size_t commas = static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
+    std::string header = "h0";
+    for (std::size_t c = 1; c <= commas; ++c) header += ",h" + std::to_string(c);
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const char bad : {'\0', '\r'}) {
+        if (bad == '\r' && at + 1 == length) continue;  // CR LF: a line end, not an error
+        std::string text = header + "\n" + line + "\n";
+        text[header.size() + 1 + at] = bad;
+        CAPTURE(length, at, static_cast<int>(bad));
+        const auto rows = stream_rows(text, "control");
+        REQUIRE_FALSE(rows);
+        CHECK(rows.error().line == 2);
+        CHECK_THAT(rows.error().message, Catch::Contains(bad == '\0' ? "NUL byte" : "CR-only"));
+      }
+    }
+    std::string blank;
+    for (std::size_t i = 0; i < length; ++i) blank += i % 4 == 1 ? '\t' : ' ';
+    CAPTURE(length);
+    const auto rows = stream_rows(header + "\n" + blank + "\n" + line + "\n" + blank + "\n", "blank");
+    REQUIRE(rows);
+    REQUIRE(rows->size() == 1);
+    CHECK((*rows)[0].line == 3);
+    CHECK((*rows)[0].fields == naive_split(line));
+  }
+  // Tabs are control bytes for the word-at-a-time path: such lines take the
+  // general splitter, which trims them as spaces.
+  const auto rows = stream_rows("a,b\n\t1 ,\t 2\t\n", "tabs");
+  REQUIRE(rows);
+  REQUIRE(rows->size() == 1);
+  CHECK((*rows)[0].fields == std::vector<std::string>{"1", "2"});
+}
