@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "io/short_text.hpp"
+
 namespace metapool::batch {
 
 Expected<GroupReader> GroupReader::open(const std::string& path, const std::vector<std::string>& by) {
@@ -36,7 +38,7 @@ std::vector<std::string> GroupReader::key_names() const {
 
 bool GroupReader::same_key(const CsvRow& row, const std::vector<std::string>& key) const {
   for (std::size_t j = 0; j < m_by.size(); ++j) {
-    if (row.fields[m_by[j]] != key[j]) return false;
+    if (!short_text::equal(row.fields[m_by[j]], key[j])) return false;
   }
   return true;
 }

@@ -18,6 +18,8 @@
 #include <fmt/format.h>
 #include <libfccp/csv.h>
 
+#include "io/short_text.hpp"
+
 namespace metapool {
 namespace {
 
@@ -170,7 +172,7 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
       while (first < last && data[first] == ' ') ++first;
       while (last > first && data[last - 1] == ' ') --last;
     }
-    fields[f].assign(data + first, last - first);
+    short_text::assign(fields[f], data + first, last - first);
     first = next;
   }
   return true;

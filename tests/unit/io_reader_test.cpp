@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -15,6 +16,7 @@
 
 #include "io/csv_table.hpp"
 #include "io/number.hpp"
+#include "io/short_text.hpp"
 
 using metapool::NumberStatus;
 using metapool::parse_number;
@@ -263,4 +265,30 @@ TEST_CASE("CSV stream reader finds a NUL or CR at any offset and skips blank lin
   REQUIRE(rows);
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].fields == std::vector<std::string>{"1", "2"});
+}
+
+// short_text copies and compares by two overlapping loads: every length up
+// to past its 16-byte limit, into strings that were shorter, as long or
+// longer (and heap-allocated), and a difference at every offset.
+TEST_CASE("short_text::assign and equal agree with std::string at every length", "[io]") {
+  std::string source;
+  for (int i = 0; i < 40; ++i) source += static_cast<char>('A' + (i * 7) % 26);
+  for (std::size_t size = 0; size <= 40; ++size) {
+    const std::string_view text(source.data(), size);
+    for (const std::size_t before : {std::size_t{0}, size / 2, size, size + 3, std::size_t{30}}) {
+      std::string field(before, '#');
+      metapool::short_text::assign(field, text.data(), size);
+      CAPTURE(size, before);
+      CHECK(field == text);
+      CHECK(std::strlen(field.c_str()) == size);  // terminated at its length
+    }
+    CHECK(metapool::short_text::equal(text, std::string(text)));
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string other(text);
+      other[at] = static_cast<char>(other[at] + 1);
+      CAPTURE(size, at);
+      CHECK_FALSE(metapool::short_text::equal(text, other));
+    }
+    if (size > 0) CHECK_FALSE(metapool::short_text::equal(text, text.substr(0, size - 1)));
+  }
 }
