@@ -102,22 +102,41 @@ std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measu
   return validate_conventions(options, measure);
 }
 
-Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options) {
-  auto data = read_studies(std::move(table), options.measure);
-  if (!data) return data.error();
+namespace {
+
+// analyse_effects into `out` (default-constructed): the studies and their
+// effect sizes are made where the caller keeps them, not moved there.
+std::optional<Diagnostic> effects_into(CsvTable table, const AnalysisOptions& options, EffectsAnalysis& out) {
+  if (auto problem = read_studies_into(std::move(table), options.measure, out.data)) return problem;
+  const StudyData& data = out.data;
   EffectOptions effect_options;
-  effect_options.measure = options.measure.value_or(default_measure(data->shape));
+  effect_options.measure = options.measure.value_or(default_measure(data.shape));
   effect_options.cc = options.cc;
   effect_options.cc_to = options.cc_to;
   effect_options.ci_level = options.ci_level;
   effect_options.pft_scale = options.pft_scale.value_or(PftScale::Half);
   effect_options.smd_vtype = options.smd_vtype.value_or(SmdVtype::LS);
   effect_options.quantiles = options.quantiles;
-  if (auto problem = validate(options, effect_options.measure)) return *problem;
-  auto effects = compute_effects(*data, effect_options);
-  if (!effects) return effects.error();
-  ConventionsUsed used = effect_conventions(*effects, data->shape);
-  return EffectsAnalysis{std::move(data).value(), std::move(effects).value(), used};
+  if (auto problem = validate(options, effect_options.measure)) return problem;
+  if (auto problem = compute_effects_into(data, effect_options, out.effects)) return problem;
+  out.conventions = effect_conventions(out.effects, data.shape);
+  return std::nullopt;
+}
+
+std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& options, PoolAnalysis& analysis);
+
+}  // namespace
+
+Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options) {
+  Expected<EffectsAnalysis> out(std::in_place);  // returned as it is: no move of the analysis
+  if (auto problem = effects_into(std::move(table), options, *out)) out = std::move(*problem);
+  return out;
+}
+
+Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options) {
+  Expected<PoolAnalysis> out(std::in_place);  // returned as it is: no move of the analysis
+  if (auto problem = pool_into(std::move(table), options, *out)) out = std::move(*problem);
+  return out;
 }
 
 PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
@@ -137,11 +156,10 @@ PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
   return pool_options;
 }
 
-Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options) {
-  auto effects = analyse_effects(std::move(table), options);
-  if (!effects) return effects.error();
-  PoolAnalysis analysis;
-  analysis.input = std::move(effects).value();
+namespace {
+
+std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& options, PoolAnalysis& analysis) {
+  if (auto problem = effects_into(std::move(table), options, analysis.input)) return problem;
   const StudyData& data = analysis.input.data;
   const EffectSizes& es = analysis.input.effects;
 
@@ -241,7 +259,9 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
     used.mh_cc = pool_options.mh_cc.to;
     if (pool_options.mh_cc.to != CcTo::None) used.mh_cc_add = pool_options.mh_cc.add;
   }
-  return analysis;
+  return std::nullopt;
 }
+
+}  // namespace
 
 }  // namespace metapool

@@ -19,6 +19,10 @@ class [[nodiscard]] Expected {
   Expected(const T& value) : m_state(std::in_place_index<0>, value) {}                // NOLINT: implicit by design
   Expected(Diagnostic&& error) : m_state(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
   Expected(const Diagnostic& error) : m_state(std::in_place_index<1>, error) {}        // NOLINT: implicit by design
+  // A value made in place from `args` (none: default-constructed), for a
+  // function that fills it and returns this one object (no move at all).
+  template <class... Args>
+  explicit Expected(std::in_place_t, Args&&... args) : m_state(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool has_value() const { return m_state.index() == 0; }
   explicit operator bool() const { return has_value(); }

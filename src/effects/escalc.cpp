@@ -280,10 +280,15 @@ double default_cc(Measure measure) {
 }
 
 Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions& options) {
+  Expected<EffectSizes> out(std::in_place);
+  if (auto problem = compute_effects_into(data, options, *out)) out = std::move(*problem);
+  return out;
+}
+
+std::optional<Diagnostic> compute_effects_into(const StudyData& data, const EffectOptions& options, EffectSizes& out) {
   if (auto error = validate(data, options)) return *error;
 
   const std::size_t k = data.k();
-  EffectSizes out;
   out.measure = options.measure;
   out.ci_level = options.ci_level;
   out.pft_scale = options.pft_scale;
@@ -322,7 +327,7 @@ Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions
     out.ci_lb[i] = out.yi[i] - z * out.sei[i];
     out.ci_ub[i] = out.yi[i] + z * out.sei[i];
   }
-  return out;
+  return std::nullopt;
 }
 
 }  // namespace metapool

@@ -65,4 +65,8 @@ double default_cc(Measure measure);
 // for ROM, a proportion measure whose transform is undefined, ...
 Expected<EffectSizes> compute_effects(const StudyData& data, const EffectOptions& options);
 
+// The same into `out`, a default-constructed EffectSizes (see
+// read_studies_into); nullopt or the error.
+std::optional<Diagnostic> compute_effects_into(const StudyData& data, const EffectOptions& options, EffectSizes& out);
+
 }  // namespace metapool

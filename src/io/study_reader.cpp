@@ -267,11 +267,16 @@ std::vector<std::size_t> StudyData::passthrough_columns() const {
 }
 
 Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure) {
+  Expected<StudyData> out(std::in_place);
+  if (auto problem = read_studies_into(std::move(table), measure, *out)) out = std::move(*problem);
+  return out;
+}
+
+std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measure> measure, StudyData& data) {
   const RoleColumns columns = find_role_columns(table);
   auto shape = infer_shape(table, columns, measure);
   if (!shape) return shape.error();
 
-  StudyData data;
   data.source = table.source;
   data.shape = *shape;
   data.line = table.line;
@@ -396,7 +401,7 @@ Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure)
     }
   }
   data.raw = std::move(table);
-  return data;
+  return std::nullopt;
 }
 
 }  // namespace metapool
