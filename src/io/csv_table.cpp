@@ -150,11 +150,20 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
       if (!scan(word, base, kHigh)) return false;
     }
     if (base < size) {
+      // The last 1-7 bytes: from the line's last eight bytes, shifted down
+      // past those already scanned (one load), or byte by byte in a line
+      // shorter than eight.
+      const std::size_t rest = size - base;
       std::uint64_t word = 0;
-      for (std::size_t i = base; i < size; ++i) {
-        word |= std::uint64_t{static_cast<unsigned char>(data[i])} << (8 * (i - base));
+      if (size >= 8) {
+        std::memcpy(&word, data + size - 8, 8);
+        word >>= 8 * (8 - rest);
+      } else {
+        for (std::size_t i = base; i < size; ++i) {
+          word |= std::uint64_t{static_cast<unsigned char>(data[i])} << (8 * (i - base));
+        }
       }
-      if (!scan(word, base, kHigh & ((std::uint64_t{1} << (8 * (size - base))) - 1))) return false;
+      if (!scan(word, base, kHigh & ((std::uint64_t{1} << (8 * rest)) - 1))) return false;
     }
   } else {
     for (std::size_t base = 0; base < size; ++base) {
