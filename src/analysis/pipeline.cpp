@@ -139,6 +139,49 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
   return out;
 }
 
+namespace {
+
+// `from`'s storage into `to`, empty (`from` gets `to`'s, also emptied).
+template <class Container>
+void keep_storage(Container& to, Container& from) {
+  to.swap(from);
+  to.clear();
+}
+
+// `analysis` as a default-constructed PoolAnalysis, except that the vectors
+// (and strings) that every analysis fills per study keep their capacity:
+// everything else is fresh, so nothing of the previous analysis can leak
+// into the next one.
+void reset_keeping_storage(PoolAnalysis& analysis) {
+  PoolAnalysis fresh;
+  StudyData& data = analysis.input.data;
+  StudyData& fresh_data = fresh.input.data;
+  keep_storage(fresh_data.source, data.source);
+  keep_storage(fresh_data.study, data.study);
+  keep_storage(fresh_data.line, data.line);
+  for (std::size_t r = 0; r < data.values.size(); ++r) keep_storage(fresh_data.values[r], data.values[r]);
+  EffectSizes& es = analysis.input.effects;
+  EffectSizes& fresh_es = fresh.input.effects;
+  for (auto member : {&EffectSizes::yi, &EffectSizes::vi, &EffectSizes::sei, &EffectSizes::ci_lb, &EffectSizes::ci_ub}) {
+    keep_storage(fresh_es.*member, es.*member);
+  }
+  keep_storage(fresh_es.cc_applied, es.cc_applied);
+  keep_storage(fresh_es.note, es.note);
+  keep_storage(fresh.used, analysis.used);
+  analysis = std::move(fresh);
+}
+
+}  // namespace
+
+void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result) {
+  if (result) {
+    reset_keeping_storage(*result);
+  } else {
+    result = Expected<PoolAnalysis>(std::in_place);
+  }
+  if (auto problem = pool_into(std::move(table), options, *result)) result = std::move(*problem);
+}
+
 PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
   PoolOptions pool_options;
   pool_options.measure = measure;

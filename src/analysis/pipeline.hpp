@@ -73,4 +73,11 @@ struct PoolAnalysis {
 Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options);
 Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options);
 
+// analyse_pool for a caller that runs analyses one after another (a batch
+// worker): `result` holds the previous one's analysis or error and gets
+// this one's, which equals analyse_pool(table, options). The storage of the
+// previous analysis's per-study vectors is reused, so a warm worker
+// allocates none of them.
+void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result);
+
 }  // namespace metapool

@@ -41,11 +41,13 @@ struct Context {
   int header_line = 0;
 };
 
-Expected<PoolAnalysis> analyse_guarded(CsvTable table, const AnalysisOptions& options) {
+// analyse_pool into `result` (analyse_pool_reusing: the previous analysis's
+// storage is reused), with an exception as the analysis's error.
+void analyse_guarded(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result) {
   try {
-    return analyse_pool(std::move(table), options);
+    analyse_pool_reusing(std::move(table), options, result);
   } catch (const std::exception& e) {
-    return make_error(fmt::format("internal error in this analysis: {}", e.what()));
+    result = make_error(fmt::format("internal error in this analysis: {}", e.what()));
   }
 }
 
@@ -60,6 +62,8 @@ class WorkerState {
   WorkerState(const WorkerState&) = delete;
   WorkerState& operator=(const WorkerState&) = delete;
   const std::vector<AnalysisConfig>& configs() const { return m_configs; }
+  // The last analysis (or error) of this worker, whose storage the next one reuses.
+  Expected<PoolAnalysis>& result() { return m_result; }
 
   // The table of a group read as text (threaded runs), split again into this
   // worker's own rows and strings, which are reused from group to group.
@@ -87,6 +91,7 @@ class WorkerState {
   stats::QuantileMemo m_quantiles;
   std::vector<AnalysisConfig> m_configs;
   CsvTable m_table;
+  Expected<PoolAnalysis> m_result{std::in_place};
 };
 
 // The report of one analysis x configuration (--reports): what `metapool
@@ -142,8 +147,12 @@ void process_group(Group& group, const Context& context, WorkerState& worker, Gr
     // analyse_pool takes the table by value: the last configuration may move
     // it, unless a report still needs the rows.
     const bool last_use = c + 1 == configs.size() && !reports;
-    Expected<PoolAnalysis> result = last_use ? analyse_guarded(std::move(*table), configs[c].options)
-                                             : analyse_guarded(*table, configs[c].options);
+    Expected<PoolAnalysis>& result = worker.result();
+    if (last_use) {
+      analyse_guarded(std::move(*table), configs[c].options, result);
+    } else {
+      analyse_guarded(*table, configs[c].options, result);
+    }
     const RowStatus status = row_status(result);
     out.failed += status == RowStatus::Error ? 1 : 0;
     ++out.rows;
