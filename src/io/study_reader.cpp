@@ -126,6 +126,68 @@ inline bool parse_small_whole(std::string_view text, double& value) {
   return true;
 }
 
+// One cell of a required column: the number it holds, or the error for
+// it (not a number, missing, not finite, or outside what `role` allows).
+// Out of line: read_studies_into reads the common cell, a count, itself.
+[[gnu::noinline]] std::optional<Diagnostic> read_cell(const CsvTable& table, std::size_t row, std::size_t index,
+                                                      Role role, double& out) {
+  const std::string& text = table.rows[row][index];
+  const auto fail = [&](std::string message) {
+    Diagnostic d;
+    d.file = table.source;
+    d.line = table.line[row];
+    d.column = static_cast<int>(index) + 1;
+    d.message = std::move(message);
+    return d;
+  };
+  double value = 0.0;
+  const bool small_whole = parse_small_whole(text, value);
+  if (!small_whole) {
+    const ParsedNumber parsed = parse_number(text);
+    switch (parsed.status) {
+      case NumberStatus::Missing:
+        return fail(fmt::format("missing value \"{}\" in column \"{}\"; expected a number", text, role_name(role)));
+      case NumberStatus::NotANumber:
+        return fail(fmt::format("\"{}\" in column \"{}\" is not a number; expected a decimal "
+                                "number such as 12 or 0.35",
+                                text, role_name(role)));
+      case NumberStatus::NotFinite:
+        return fail(fmt::format("\"{}\" in column \"{}\" is not a finite number", text, role_name(role)));
+      case NumberStatus::Ok:
+        break;
+    }
+    value = parsed.value;
+  }
+  if (is_count(role)) {
+    if (!small_whole && value < 0) {
+      return fail(fmt::format("{} = {} is negative; expected a count >= 0", role_name(role), text));
+    }
+    if (!small_whole && !is_whole(value)) {
+      return fail(fmt::format("{} = {} is not a whole number; expected a count", role_name(role), text));
+    }
+    if (is_total(role) && value == 0) {
+      return fail(fmt::format("{} = {}; expected a sample size of at least 1", role_name(role), text));
+    }
+  } else if (role == Role::SdT || role == Role::SdC) {
+    if (value <= 0) {
+      return fail(fmt::format("{} = {}; expected a standard deviation > 0", role_name(role), text));
+    }
+  } else if (role == Role::R) {
+    if (!(value > -1 && value < 1)) {
+      return fail(fmt::format("r = {} is outside (-1, 1); expected a correlation strictly "
+                              "between -1 and 1",
+                              text));
+    }
+  } else if (role == Role::Vi || role == Role::Sei) {
+    if (value <= 0) {
+      return fail(fmt::format("{} = {}; expected a {} > 0", role_name(role), text,
+                              role == Role::Vi ? "sampling variance" : "standard error"));
+    }
+  }
+  out = value;
+  return std::nullopt;
+}
+
 bool has_column(const RoleColumns& columns, Role role) {
   return columns[role] || (role == Role::Vi && columns[Role::Sei]);  // generic: vi or sei
 }
@@ -295,69 +357,14 @@ std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measur
     data.column[slot] = static_cast<int>(index) + 1;
     auto& values = data.values[slot];
     values.resize(k);
+    const bool count = is_count(role);
+    const bool total = is_total(role);
     for (std::size_t row = 0; row < k; ++row) {
-      const std::string& text = table.rows[row][index];
-      const auto fail = [&](std::string message) {
-        Diagnostic d;
-        d.file = table.source;
-        d.line = table.line[row];
-        d.column = static_cast<int>(index) + 1;
-        d.message = std::move(message);
-        return d;
-      };
-      double value = 0.0;
-      // Counts are whole numbers: parse_number's first case, inline (and
-      // such a value needs no sign or wholeness check below).
-      const bool small_whole = parse_small_whole(text, value);
-      if (!small_whole) {
-        const ParsedNumber parsed = parse_number(text);
-        switch (parsed.status) {
-          case NumberStatus::Missing:
-            return fail(fmt::format("missing value \"{}\" in column \"{}\"; expected a number", text,
-                                    role_name(role)));
-          case NumberStatus::NotANumber:
-            return fail(fmt::format("\"{}\" in column \"{}\" is not a number; expected a decimal "
-                                    "number such as 12 or 0.35",
-                                    text, role_name(role)));
-          case NumberStatus::NotFinite:
-            return fail(fmt::format("\"{}\" in column \"{}\" is not a finite number", text,
-                                    role_name(role)));
-          case NumberStatus::Ok:
-            break;
-        }
-        value = parsed.value;
-      }
-      if (is_count(role)) {
-        if (!small_whole && value < 0) {
-          return fail(fmt::format("{} = {} is negative; expected a count >= 0", role_name(role),
-                                  text));
-        }
-        if (!small_whole && !is_whole(value)) {
-          return fail(fmt::format("{} = {} is not a whole number; expected a count",
-                                  role_name(role), text));
-        }
-        if (is_total(role) && value == 0) {
-          return fail(fmt::format("{} = {}; expected a sample size of at least 1",
-                                  role_name(role), text));
-        }
-      } else if (role == Role::SdT || role == Role::SdC) {
-        if (value <= 0) {
-          return fail(fmt::format("{} = {}; expected a standard deviation > 0", role_name(role),
-                                  text));
-        }
-      } else if (role == Role::R) {
-        if (!(value > -1 && value < 1)) {
-          return fail(fmt::format("r = {} is outside (-1, 1); expected a correlation strictly "
-                                  "between -1 and 1",
-                                  text));
-        }
-      } else if (role == Role::Vi || role == Role::Sei) {
-        if (value <= 0) {
-          return fail(fmt::format("{} = {}; expected a {} > 0", role_name(role), text,
-                                  role == Role::Vi ? "sampling variance" : "standard error"));
-        }
-      }
-      values[row] = value;
+      // A count is a whole number: parse_number's first case, inline, which
+      // needs no sign or wholeness check; anything else (and a total of 0,
+      // an error) is read and checked by read_cell.
+      if (count && parse_small_whole(table.rows[row][index], values[row]) && !(total && values[row] == 0)) continue;
+      if (auto problem = read_cell(table, row, index, role, values[row])) return problem;
     }
   }
 
