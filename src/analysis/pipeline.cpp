@@ -1,6 +1,8 @@
 #include "analysis/pipeline.hpp"
 
+#include <array>
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -141,43 +143,59 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
 
 namespace {
 
-// `from`'s storage into `to`, empty (`from` gets `to`'s, also emptied).
-template <class Container>
-void keep_storage(Container& to, Container& from) {
-  to.swap(from);
-  to.clear();
+// The vectors (and strings) that every analysis fills per study, held
+// aside while an analysis is replaced by a fresh one.
+struct PerStudyStorage {
+  std::string source;
+  std::vector<std::string> study;
+  std::vector<int> line;
+  std::array<std::vector<double>, kRoleCount> values;
+  std::vector<double> yi, vi, sei, ci_lb, ci_ub;
+  std::vector<std::uint8_t> cc_applied;
+  std::vector<std::string> note;
+  std::vector<std::size_t> used;
+};
+
+// f(member of `analysis`, the same member of `storage`) for each of them:
+// the one list of what is kept.
+template <class F>
+void for_each_kept(PoolAnalysis& analysis, PerStudyStorage& storage, F f) {
+  StudyData& data = analysis.input.data;
+  f(data.source, storage.source);
+  f(data.study, storage.study);
+  f(data.line, storage.line);
+  for (std::size_t r = 0; r < data.values.size(); ++r) f(data.values[r], storage.values[r]);
+  EffectSizes& es = analysis.input.effects;
+  f(es.yi, storage.yi);
+  f(es.vi, storage.vi);
+  f(es.sei, storage.sei);
+  f(es.ci_lb, storage.ci_lb);
+  f(es.ci_ub, storage.ci_ub);
+  f(es.cc_applied, storage.cc_applied);
+  f(es.note, storage.note);
+  f(analysis.used, storage.used);
 }
 
-// `analysis` as a default-constructed PoolAnalysis, except that the vectors
-// (and strings) that every analysis fills per study keep their capacity:
-// everything else is fresh, so nothing of the previous analysis can leak
-// into the next one.
-void reset_keeping_storage(PoolAnalysis& analysis) {
-  PoolAnalysis fresh;
-  StudyData& data = analysis.input.data;
-  StudyData& fresh_data = fresh.input.data;
-  keep_storage(fresh_data.source, data.source);
-  keep_storage(fresh_data.study, data.study);
-  keep_storage(fresh_data.line, data.line);
-  for (std::size_t r = 0; r < data.values.size(); ++r) keep_storage(fresh_data.values[r], data.values[r]);
-  EffectSizes& es = analysis.input.effects;
-  EffectSizes& fresh_es = fresh.input.effects;
-  for (auto member : {&EffectSizes::yi, &EffectSizes::vi, &EffectSizes::sei, &EffectSizes::ci_lb, &EffectSizes::ci_ub}) {
-    keep_storage(fresh_es.*member, es.*member);
-  }
-  keep_storage(fresh_es.cc_applied, es.cc_applied);
-  keep_storage(fresh_es.note, es.note);
-  keep_storage(fresh.used, analysis.used);
-  analysis = std::move(fresh);
+// `result` as a default-constructed PoolAnalysis, except that the per-study
+// vectors keep their capacity (emptied): everything else is made afresh, so
+// nothing of the previous analysis can leak into the next one.
+void reset_keeping_storage(Expected<PoolAnalysis>& result) {
+  PerStudyStorage storage;
+  for_each_kept(*result, storage, [](auto& member, auto& kept) {
+    member.swap(kept);
+    kept.clear();
+  });
+  result.emplace();
+  for_each_kept(*result, storage, [](auto& member, auto& kept) { member.swap(kept); });
 }
 
 }  // namespace
 
 void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result) {
   if (result) {
-    reset_keeping_storage(*result);
+    reset_keeping_storage(result);
   } else {
-    result = Expected<PoolAnalysis>(std::in_place);
+    result.emplace();
   }
   if (auto problem = pool_into(std::move(table), options, *result)) result = std::move(*problem);
 }

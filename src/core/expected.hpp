@@ -24,6 +24,12 @@ class [[nodiscard]] Expected {
   template <class... Args>
   explicit Expected(std::in_place_t, Args&&... args) : m_state(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
+  // Replaces the value or error by a value made from `args`, in place.
+  template <class... Args>
+  T& emplace(Args&&... args) {
+    return m_state.template emplace<0>(std::forward<Args>(args)...);
+  }
+
   bool has_value() const { return m_state.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
