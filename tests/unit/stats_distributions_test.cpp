@@ -1,5 +1,6 @@
 // Distribution functions and root finding (src/stats). Expected values:
 // R 4.2.2 pnorm/qnorm/pt/qt/pchisq/qchisq printed with digits = 17.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -8,6 +9,7 @@
 
 #include "stats/distributions.hpp"
 #include "stats/roots.hpp"
+#include "support/golden.hpp"
 #include "support/tolerance.hpp"
 
 namespace st = metapool::stats;
@@ -27,38 +29,79 @@ TEST_CASE("Normal, t and chi-square match R", "[stats]") {
                       kTolClosedForm);
 }
 
-// Whole df up to 100 take closed forms (A&S 26.7.3-4 for t, 26.4.4-5 for
-// chi-square) instead of Boost; odd and even df, both tails, the closed
-// forms' edge (t tails near 1e-6, chi-square near 1e-300). R 4.2.2:
-// pt(t, df, lower.tail=FALSE), pchisq(x, df, lower.tail=FALSE).
-TEST_CASE("t and chi-square tails with whole df match R", "[stats]") {
-  struct Case {
-    double x, df, expected;
-  };
-  const Case t_cases[] = {
-      {0.5, 1, 0.35241638234956679},      {3, 1, 0.10241638234956672},
-      {2.2000000000000002, 2, 0.079404487903970075}, {7, 2, 0.0099019705901965682},
-      {1.3, 3, 0.14223375436394847},      {-1.3, 3, 0.85776624563605153},
-      {2.8999999999999999, 9, 0.0087976867543158675}, {4.5, 9, 0.00074447470770586533},
-      {0.01, 10, 0.49610898749548571},    {6, 10, 6.6054430177392841e-05},
-      {2, 99, 0.024119846686316483},      {4.7999999999999998, 100, 2.7824450042919757e-06},
-      {-2, 100, 0.97589391063443309},
-  };
-  for (const auto& c : t_cases) {
-    METAPOOL_CHECK_NEAR("pt_upper(" + std::to_string(c.x) + ", " + std::to_string(c.df) + ")", st::pt_upper(c.x, c.df), c.expected, 1e-12);
+namespace {
+
+// The largest relative difference over a golden table's rows [x, (df,) R's value].
+template <class F>
+double worst_relative(const metapool::test::json& rows, F f, std::string& where) {
+  double worst = 0.0;
+  for (const auto& row : rows) {
+    const double expected = row.back().get<double>();
+    const double got = f(row);
+    const double diff = expected == 0.0 ? std::fabs(got) : std::fabs(got - expected) / std::fabs(expected);
+    if (!(diff <= worst)) {
+      worst = diff;
+      where = row.dump() + " got " + std::to_string(got);
+    }
   }
-  const Case chi_cases[] = {
-      {0.29999999999999999, 1, 0.58388242077036523}, {30, 1, 4.3204630578274968e-08},
-      {2, 2, 0.36787944117144233},        {60, 2, 9.3576229688401748e-14},
-      {5, 3, 0.17179714429673321},        {12.5, 9, 0.18656597485845111},
-      {3, 10, 0.98142406377785929},       {41, 10, 1.1284169520978375e-05},
-      {120, 99, 0.074243855805966805},    {80, 100, 0.92966493334060507},
-      {1300, 1, 1.1303728441492744e-284}, {1300, 100, 6.1832464091282404e-208},
-  };
-  for (const auto& c : chi_cases) {
-    METAPOOL_CHECK_NEAR("pchisq_upper(" + std::to_string(c.x) + ", " + std::to_string(c.df) + ")", st::pchisq_upper(c.x, c.df), c.expected,
-                        1e-12);
+  return worst;
+}
+
+}  // namespace
+
+// Against R (tests/golden/distributions/, written by
+// scripts/golden_distributions.R): every whole df 1-100, where the t and
+// chi-square tails take the closed forms of A&S 26.7.3-4 and 26.4.4-5, and
+// df beyond them and not whole (Boost), at 17 significant digits. The
+// tolerances are the closed forms' error budget: the chi-square tail and
+// the quantiles to ~1e-13; the t tail where the two-sided p-value is found
+// as 1 - A (A&S 26.7.3-4) loses digits to that subtraction as p falls to
+// 1e-6, below which Boost answers: 2e-10 relative at worst on this grid.
+TEST_CASE("t and chi-square tails and the quantiles match R over the whole-df range", "[stats]") {
+  const auto golden = metapool::test::load_golden("distributions/distributions.json");
+  std::string where;
+  const double pt_worst = worst_relative(golden["pt_upper"], [](const auto& r) {
+    return st::pt_upper(r[0].template get<double>(), r[1].template get<double>());
+  }, where);
+  INFO("pt_upper worst at " << where);
+  CHECK(pt_worst < 1e-9);
+  const double two_sided_worst = worst_relative(golden["pval_two_sided_t"], [](const auto& r) {
+    return st::pval_two_sided_t(r[0].template get<double>(), r[1].template get<double>());
+  }, where);
+  INFO("pval_two_sided_t worst at " << where);
+  CHECK(two_sided_worst < 1e-9);
+  const double chi_worst = worst_relative(golden["pchisq_upper"], [](const auto& r) {
+    return st::pchisq_upper(r[0].template get<double>(), r[1].template get<double>());
+  }, where);
+  INFO("pchisq_upper worst at " << where);
+  CHECK(chi_worst < 1e-12);
+  const double qnorm_worst = worst_relative(golden["qnorm"], [](const auto& r) {
+    return st::qnorm(r[0].template get<double>());
+  }, where);
+  INFO("qnorm worst at " << where);
+  CHECK(qnorm_worst < 1e-13);
+  const double qt_worst = worst_relative(golden["qt"], [](const auto& r) {
+    return st::qt(r[0].template get<double>(), r[1].template get<double>());
+  }, where);
+  INFO("qt worst at " << where);
+  CHECK(qt_worst < 1e-12);
+  const double qchisq_worst = worst_relative(golden["qchisq"], [](const auto& r) {
+    return st::qchisq(r[0].template get<double>(), r[1].template get<double>());
+  }, where);
+  INFO("qchisq worst at " << where);
+  CHECK(qchisq_worst < 1e-12);
+  // Where the closed forms are exact to rounding (away from the 1 - A
+  // subtraction): the two-sided p-value of moderate t, 1e-12.
+  double moderate_worst = 0.0;
+  for (const auto& r : golden["pval_two_sided_t"]) {
+    const double p = r[2].get<double>();
+    if (p < 1e-3) continue;
+    moderate_worst = std::max(moderate_worst, std::fabs(st::pval_two_sided_t(r[0].get<double>(), r[1].get<double>()) - p) / p);
   }
+  CHECK(moderate_worst < 1e-12);
+}
+
+TEST_CASE("t p-values decrease over the closed forms' whole range", "[stats]") {
   // Across the whole range of the closed forms: the two-sided t p-value down
   // to ~1e-6 carries an absolute error of a few ulps of 1 (relative ~1e-9
   // there); below that Boost takes over.
