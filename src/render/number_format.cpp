@@ -74,6 +74,11 @@ char* write_exact(char* out, double value) {
   // A whole number below 1e15 (a level of 95, k - 1 degrees of freedom):
   // below 2^52 its neighbours are at most 1/2 away, so no shorter digit
   // string reads back to it and fmt's text is its plain digits.
+  // Zero (a tau^2 or I^2 bound at the boundary: a few per batch row) is "0".
+  if (value == 0.0) {
+    *p++ = '0';
+    return p;
+  }
   if (value >= 1.0 && value < 1e15 && static_cast<double>(static_cast<std::uint64_t>(value)) == value) {
     const fmt::format_int digits(static_cast<unsigned long long>(value));
     put(digits.data(), digits.size());
