@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,15 @@ void append_exact(std::string& out, double value);
 // overwrite); returns the end of the text (no terminating NUL).
 constexpr std::size_t kMaxExactChars = 40;
 char* write_exact(char* out, double value);
+
+namespace detail {
+// write_exact's digit writer, for the unit test: n < 10^17 as exactly 17
+// digits at out[0, 17) (leading zeros kept). The first is the one
+// write_exact uses (SSE2 where the target has it), the second the portable
+// one it falls back to elsewhere.
+void write_17_digits_for_test(char* out, std::uint64_t n);
+void write_17_digits_portable_for_test(char* out, std::uint64_t n);
+}  // namespace detail
 
 // Fixed `digits` decimals for reading ("-0.7141"); "NA" for NaN.
 std::string format_fixed(double value, int digits = 4);

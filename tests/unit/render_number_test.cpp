@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -138,6 +139,83 @@ TEST_CASE("format_exact equals fmt's {} around powers of ten", "[render]") {
       CAPTURE(value);
       CHECK(format_exact(value) == fmt::format("{}", value));
       CHECK(format_exact(-value) == fmt::format("{}", -value));
+    }
+  }
+}
+
+// write_exact's digit writer (SSE2 on x86-64, 2-digit table lookups
+// elsewhere): every 4-digit value in each of the four 4-digit groups (the
+// vector steps work per group, then per 2-digit pair), every first digit,
+// and random 17-digit numbers, against fmt's zero-padded integer and the
+// portable writer.
+TEST_CASE("write_exact's 17-digit writer writes every digit group exactly", "[render]") {
+  const auto check = [](std::uint64_t n) {
+    char fast[17], portable[17];
+    metapool::detail::write_17_digits_for_test(fast, n);
+    metapool::detail::write_17_digits_portable_for_test(portable, n);
+    const std::string expected = fmt::format("{:017}", n);
+    if (std::string(fast, 17) != expected || std::string(portable, 17) != expected) {
+      FAIL_CHECK(fmt::format("{}: {} / {}", expected, std::string(fast, 17), std::string(portable, 17)));
+      return false;
+    }
+    return true;
+  };
+  int failures = 0;
+  for (std::uint64_t group = 0; group < 10000; ++group) {
+    // the same group in all four places, and a different one in each
+    const std::uint64_t spread = group * 1000100010001ULL;
+    const std::uint64_t mixed = group * 1000000000000ULL + (9999 - group) * 100000000ULL +
+                                (group * 7 % 10000) * 10000ULL + (group * 13 + 5) % 10000;
+    for (const std::uint64_t first : {std::uint64_t{0}, group % 10, std::uint64_t{9}}) {
+      if (!check(first * 10000000000000000ULL + spread)) ++failures;
+      if (!check(first * 10000000000000000ULL + mixed)) ++failures;
+    }
+    if (failures > 5) break;
+  }
+  std::mt19937_64 rng(17);
+  for (int i = 0; i < 100000 && failures <= 5; ++i) {
+    if (!check(rng() % 100000000000000000ULL)) ++failures;
+  }
+  for (const std::uint64_t n : {0ULL, 1ULL, 9ULL, 10ULL, 99999999ULL, 100000000ULL, 9999999999999999ULL,
+                                10000000000000000ULL, 99999999999999999ULL}) {
+    if (!check(n)) ++failures;
+  }
+  CHECK(failures == 0);
+}
+
+// write_exact's layout, at the boundaries of each case: the whole-number
+// shortcut (0 and whole numbers below 1e15), the digit count (1, 16 and 17
+// digits, the latter written as a first digit and 16), the fixed layouts
+// (0.000ddd for decimal exponents -4..-1, the point moved into 17 digits for
+// 0..15, trailing zeros from the 17-digit field) and the exponent form.
+TEST_CASE("write_exact's layout at its boundaries equals fmt's {}", "[render]") {
+  std::vector<double> values = {0.0, -0.0, 1.0, -95.0, 999999999999999.0, -999999999999999.0, 1e15, 1e15 + 2,
+                                999999999999998.5, 4503599627370496.0, 4503599627370497.0, 9007199254740992.0,
+                                9007199254740994.0, 123456789012345.0, 0.5, 5.0, 50.0, 5e14, 5e15, 5e16,
+                                1.2345678901234567e15, 1.2345678901234567e14, 0.12345678901234568,
+                                0.012345678901234568, 1.2345678901234567e-4, 1.2345678901234567e-5,
+                                9.999999999999999e-5, 1.0000000000000001e-4, 9.999999999999998e15,
+                                2.2250738585072014e-308, 4.9406564584124654e-324, 1e-4, 1e-5, 1e16, 1e17};
+  // every decimal exponent of the fixed range and one beyond each end, with
+  // a 17-, a 16- and a 1-digit significand
+  for (int e = -6; e <= 17; ++e) {
+    for (const char* digits : {"1.2345678901234567", "1.234567890123456", "1", "9.999999999999998", "7.5"}) {
+      values.push_back(std::stod(fmt::format("{}e{}", digits, e)));
+    }
+  }
+  for (double value : values) {
+    for (double signed_value : {value, -value}) {
+      CAPTURE(signed_value);
+      // canaries around the documented room: nothing written before `out`
+      // or past kMaxExactChars
+      char buffer[metapool::kMaxExactChars + 2];
+      std::memset(buffer, '#', sizeof buffer);
+      char* const out = buffer + 1;
+      const char* const end = metapool::write_exact(out, signed_value);
+      CHECK(std::string(static_cast<const char*>(out), end) == fmt::format("{}", signed_value));
+      CHECK(end - out <= 25);
+      CHECK(buffer[0] == '#');
+      CHECK(buffer[sizeof buffer - 1] == '#');
     }
   }
 }
