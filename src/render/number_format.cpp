@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -161,30 +162,30 @@ void write_17_digits_portable_for_test(char* out, std::uint64_t n) {
 char* write_exact(char* out, double value) {
   std::uint64_t bits = 0;
   std::memcpy(&bits, &value, sizeof bits);
-  constexpr std::uint64_t kExponentBits = 0x7ff0000000000000;
-  if ((bits & kExponentBits) == kExponentBits) [[unlikely]] return write_special(out, value);
   // The sign without a branch: the '-' is always stored, and counts when
   // the sign bit is set ("-0" included, as fmt writes it).
   char* p = out;
   *p = '-';
   p += bits >> 63;
-  value = std::fabs(value);
-  // value = significand x 10^exponent.
+  const double magnitude = std::fabs(value);
+  // magnitude = significand x 10^exponent.
   std::uint64_t significand = 0;
   int exponent = 0;
   // A whole number below 1e15 (0, a level of 95, k - 1 degrees of freedom):
   // below 2^52 its neighbours are at most 1/2 away, so no shorter digit
   // string reads back to it and fmt's text is its plain digits; Dragonbox
   // (~125 instructions) is skipped. (Trailing zeros may stay in the
-  // significand: the fixed layout below writes the same text.)
-  // (The conversion is to a signed integer: the one x86-64 has an
-  // instruction for.)
-  if (value < 1e15 && static_cast<double>(static_cast<std::int64_t>(value)) == value) {
-    significand = static_cast<std::uint64_t>(static_cast<std::int64_t>(value));
+  // significand: the fixed layout below writes the same text.) The
+  // conversion is to a signed integer: the one x86-64 has an instruction for.
+  if (magnitude < 1e15 && static_cast<double>(static_cast<std::int64_t>(magnitude)) == magnitude) {
+    significand = static_cast<std::uint64_t>(static_cast<std::int64_t>(magnitude));
   } else {
+    // NaN and the infinities come here too (the comparison is false for
+    // NaN): tested here, off the path of the whole numbers.
+    if (!(magnitude <= std::numeric_limits<double>::max())) [[unlikely]] return write_special(out, value);
     // The digits fmt itself uses for "{}" (fmt::format would also parse the
     // format string and go through its general float writer).
-    const auto decimal = fmt::detail::dragonbox::to_decimal(value);
+    const auto decimal = fmt::detail::dragonbox::to_decimal(magnitude);
     significand = decimal.significand;
     exponent = decimal.exponent;
   }
