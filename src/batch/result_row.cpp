@@ -42,10 +42,18 @@ class RowWriter {
   // format_exact's policy (shortest round trip as fmt "{}", NA, Inf, -Inf),
   // written in place instead of through a temporary string.
   void number(double value) {
-    if (std::isnan(value) || (m_format == BatchFormat::Jsonl && std::isinf(value))) return missing();
-    begin();
-    room(kMaxExactChars);
-    m_pos = write_exact(m_pos, value);
+    if (m_format == BatchFormat::Csv) {
+      // No test for NaN: write_exact's "NA" is CSV's missing marker, and
+      // Inf/-Inf are written as they are. One room check covers the
+      // separator too, which is stored always and counted after the first
+      // field (no branch).
+      room(kMaxExactChars + 1);
+      *m_pos = ',';
+      m_pos += m_field++ > 0 ? 1 : 0;
+      m_pos = write_exact(m_pos, value);
+      return;
+    }
+    json_number(value);
   }
   void number(const std::optional<double>& value) {
     if (!value) return missing();
@@ -113,6 +121,13 @@ class RowWriter {
   void begin() {
     if (m_format == BatchFormat::Jsonl) return json_name();
     if (m_field++ > 0) put(',');
+  }
+  // JSON has no NaN or infinities: null. Out of line, like json_name().
+  [[gnu::noinline]] void json_number(double value) {
+    if (!std::isfinite(value)) return missing();
+    begin();
+    room(kMaxExactChars);
+    m_pos = write_exact(m_pos, value);
   }
   // Out of line, so that the escaping loop does not make every field's
   // inlined begin() save registers in CSV too.
