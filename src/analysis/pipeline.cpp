@@ -104,6 +104,23 @@ std::optional<Diagnostic> validate(const AnalysisOptions& options, Measure measu
   return validate_conventions(options, measure);
 }
 
+PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
+  PoolOptions pool_options;
+  pool_options.measure = measure;
+  pool_options.method = options.method;
+  pool_options.test = options.test;
+  pool_options.ci_level = options.ci_level;
+  pool_options.fallback = options.fallback;
+  pool_options.cc = options.cc.value_or(default_cc(measure));
+  pool_options.cc_to = options.cc_to;
+  pool_options.i2 = options.i2.value_or(I2Definition::Metafor);
+  pool_options.pi_df = options.pi_df.value_or(PiDf::Auto);
+  if (options.mh_cc) pool_options.mh_cc.to = *options.mh_cc;
+  if (options.mh_cc_add) pool_options.mh_cc.add = *options.mh_cc_add;
+  pool_options.quantiles = options.quantiles;
+  return pool_options;
+}
+
 namespace {
 
 // analyse_effects into `out` (default-constructed): the studies and their
@@ -124,100 +141,6 @@ std::optional<Diagnostic> effects_into(CsvTable table, const AnalysisOptions& op
   out.conventions = effect_conventions(out.effects, data.shape);
   return std::nullopt;
 }
-
-std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& options, PoolAnalysis& analysis);
-
-}  // namespace
-
-Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options) {
-  Expected<EffectsAnalysis> out(std::in_place);  // returned as it is: no move of the analysis
-  if (auto problem = effects_into(std::move(table), options, *out)) out = std::move(*problem);
-  return out;
-}
-
-Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options) {
-  Expected<PoolAnalysis> out(std::in_place);  // returned as it is: no move of the analysis
-  if (auto problem = pool_into(std::move(table), options, *out)) out = std::move(*problem);
-  return out;
-}
-
-namespace {
-
-// The vectors (and strings) that every analysis fills per study, held
-// aside while an analysis is replaced by a fresh one.
-struct PerStudyStorage {
-  std::string source;
-  std::vector<std::string> study;
-  std::vector<int> line;
-  std::array<std::vector<double>, kRoleCount> values;
-  std::vector<double> yi, vi, sei, ci_lb, ci_ub;
-  std::vector<std::uint8_t> cc_applied;
-  std::vector<std::string> note;
-  std::vector<std::size_t> used;
-};
-
-// f(member of `analysis`, the same member of `storage`) for each of them:
-// the one list of what is kept.
-template <class F>
-void for_each_kept(PoolAnalysis& analysis, PerStudyStorage& storage, F f) {
-  StudyData& data = analysis.input.data;
-  f(data.source, storage.source);
-  f(data.study, storage.study);
-  f(data.line, storage.line);
-  for (std::size_t r = 0; r < data.values.size(); ++r) f(data.values[r], storage.values[r]);
-  EffectSizes& es = analysis.input.effects;
-  f(es.yi, storage.yi);
-  f(es.vi, storage.vi);
-  f(es.sei, storage.sei);
-  f(es.ci_lb, storage.ci_lb);
-  f(es.ci_ub, storage.ci_ub);
-  f(es.cc_applied, storage.cc_applied);
-  f(es.note, storage.note);
-  f(analysis.used, storage.used);
-}
-
-// `result` as a default-constructed PoolAnalysis, except that the per-study
-// vectors keep their capacity (emptied): everything else is made afresh, so
-// nothing of the previous analysis can leak into the next one.
-void reset_keeping_storage(Expected<PoolAnalysis>& result) {
-  PerStudyStorage storage;
-  for_each_kept(*result, storage, [](auto& member, auto& kept) {
-    member.swap(kept);
-    kept.clear();
-  });
-  result.emplace();
-  for_each_kept(*result, storage, [](auto& member, auto& kept) { member.swap(kept); });
-}
-
-}  // namespace
-
-void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result) {
-  if (result) {
-    reset_keeping_storage(result);
-  } else {
-    result.emplace();
-  }
-  if (auto problem = pool_into(std::move(table), options, *result)) result = std::move(*problem);
-}
-
-PoolOptions pool_options_from(const AnalysisOptions& options, Measure measure) {
-  PoolOptions pool_options;
-  pool_options.measure = measure;
-  pool_options.method = options.method;
-  pool_options.test = options.test;
-  pool_options.ci_level = options.ci_level;
-  pool_options.fallback = options.fallback;
-  pool_options.cc = options.cc.value_or(default_cc(measure));
-  pool_options.cc_to = options.cc_to;
-  pool_options.i2 = options.i2.value_or(I2Definition::Metafor);
-  pool_options.pi_df = options.pi_df.value_or(PiDf::Auto);
-  if (options.mh_cc) pool_options.mh_cc.to = *options.mh_cc;
-  if (options.mh_cc_add) pool_options.mh_cc.add = *options.mh_cc_add;
-  pool_options.quantiles = options.quantiles;
-  return pool_options;
-}
-
-namespace {
 
 std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& options, PoolAnalysis& analysis) {
   if (auto problem = effects_into(std::move(table), options, analysis.input)) return problem;
@@ -324,5 +247,76 @@ std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& optio
 }
 
 }  // namespace
+
+Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options) {
+  Expected<EffectsAnalysis> out(std::in_place);  // returned as it is: no move of the analysis
+  if (auto problem = effects_into(std::move(table), options, *out)) out = std::move(*problem);
+  return out;
+}
+
+Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& options) {
+  Expected<PoolAnalysis> out(std::in_place);  // returned as it is: no move of the analysis
+  if (auto problem = pool_into(std::move(table), options, *out)) out = std::move(*problem);
+  return out;
+}
+
+namespace {
+
+// The vectors (and strings) that every analysis fills per study, held
+// aside while an analysis is replaced by a fresh one.
+struct PerStudyStorage {
+  std::string source;
+  std::vector<std::string> study;
+  std::vector<int> line;
+  std::array<std::vector<double>, kRoleCount> values;
+  std::vector<double> yi, vi, sei, ci_lb, ci_ub;
+  std::vector<std::uint8_t> cc_applied;
+  std::vector<std::string> note;
+  std::vector<std::size_t> used;
+};
+
+// f(member of `analysis`, the same member of `storage`) for each of them:
+// the one list of what is kept.
+template <class F>
+void for_each_kept(PoolAnalysis& analysis, PerStudyStorage& storage, F f) {
+  StudyData& data = analysis.input.data;
+  f(data.source, storage.source);
+  f(data.study, storage.study);
+  f(data.line, storage.line);
+  for (std::size_t r = 0; r < data.values.size(); ++r) f(data.values[r], storage.values[r]);
+  EffectSizes& es = analysis.input.effects;
+  f(es.yi, storage.yi);
+  f(es.vi, storage.vi);
+  f(es.sei, storage.sei);
+  f(es.ci_lb, storage.ci_lb);
+  f(es.ci_ub, storage.ci_ub);
+  f(es.cc_applied, storage.cc_applied);
+  f(es.note, storage.note);
+  f(analysis.used, storage.used);
+}
+
+// `result` as a default-constructed PoolAnalysis, except that the per-study
+// vectors keep their capacity (emptied): everything else is made afresh, so
+// nothing of the previous analysis can leak into the next one.
+void reset_keeping_storage(Expected<PoolAnalysis>& result) {
+  PerStudyStorage storage;
+  for_each_kept(*result, storage, [](auto& member, auto& kept) {
+    member.swap(kept);
+    kept.clear();
+  });
+  result.emplace();
+  for_each_kept(*result, storage, [](auto& member, auto& kept) { member.swap(kept); });
+}
+
+}  // namespace
+
+void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result) {
+  if (result) {
+    reset_keeping_storage(result);
+  } else {
+    result.emplace();
+  }
+  if (auto problem = pool_into(std::move(table), options, *result)) result = std::move(*problem);
+}
 
 }  // namespace metapool

@@ -106,9 +106,9 @@ std::uint64_t control_bytes(std::uint64_t word) {
   return (word - 0x2020202020202020ULL) & ~word & 0x8080808080808080ULL;
 }
 
-// The common line, ASCII without quotes, cut at its commas (fields trimmed
-// of spaces and tabs as below); false for any other line, which the general
-// splitter then reads from the start. The bytes are read eight at a time:
+// The common line, ASCII without quotes or control bytes, cut at its commas
+// (fields trimmed of spaces as below); false for any other line, which the
+// general splitter then reads from the start. The bytes are read eight at a time:
 // per word, masks of the commas, of quotes, bytes >= 0x80 and control bytes
 // (below 0x20), and of spaces; the commas' offsets come from the mask's set
 // bits. A line without spaces needs no trimming. (A byte loop cost ~8
@@ -124,7 +124,7 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   std::uint32_t cut[kMaxCuts];          // offsets of the commas
   std::size_t cuts = 0;
   std::uint64_t refused = 0;  // quotes and bytes >= 0x80
-  std::uint64_t blanks = 0;   // spaces and tabs
+  std::uint64_t blanks = 0;   // spaces (tabs are refused as control bytes)
   const char* const data = line.data();
   const std::size_t size = line.size();
   if (size == 0 || size > 0xFFFFFFFFU) return false;
@@ -187,11 +187,10 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   return true;
 }
 
-// Fills `fields` with the fields of `line`, reusing the strings already in
-// it (a streaming reader splits millions of lines into the same vector).
-void split_line_into(std::string_view line, std::vector<std::string>& fields,
-                     std::optional<SplitError>& error) {
-  if (split_plain_line(line, fields)) return;
+// Any line, byte by byte (quotes, UTF-8 checks, tabs): the path of the lines
+// split_plain_line refuses, into `fields`' reused strings.
+void split_general_line(std::string_view line, std::vector<std::string>& fields,
+                        std::optional<SplitError>& error) {
   std::size_t count = 0;
   // The next field's string, emptied; its capacity is kept.
   const auto next_field = [&]() -> std::string& {
@@ -277,6 +276,13 @@ void split_line_into(std::string_view line, std::vector<std::string>& fields,
     ++pos;  // the comma
   }
   fields.resize(count);
+}
+
+// Fills `fields` with the fields of `line`, reusing the strings already in
+// it (a streaming reader splits millions of lines into the same vector).
+void split_line_into(std::string_view line, std::vector<std::string>& fields,
+                     std::optional<SplitError>& error) {
+  if (!split_plain_line(line, fields)) split_general_line(line, fields, error);
 }
 
 std::vector<std::string> split_line(std::string_view line, std::optional<SplitError>& error) {
@@ -607,7 +613,7 @@ Expected<bool> CsvStreamReader::next(CsvRow& row) {
   row.line = impl.lines->line_number();
   if (m_keep_text) row.text.assign(line);
   impl.split_error.reset();
-  if (!split) split_line_into(line, row.fields, impl.split_error);
+  if (!split) split_general_line(line, row.fields, impl.split_error);  // refused by split_plain_line above
   if (impl.split_error) {
     impl.failed = true;
     return error_at(m_source, row.line, impl.split_error->column, impl.split_error->message);

@@ -18,7 +18,7 @@ namespace metapool {
 // compute_effects.
 Expected<StudyData> read_studies(CsvTable table, std::optional<Measure> measure);
 
-// The same into `data`, a default-constructed StudyData (the pipeline reads
+// The same into `data`, an empty (default-constructed) StudyData (the pipeline reads
 // into the analysis it returns instead of moving a StudyData into it);
 // nullopt or the error (`data` is then unspecified).
 std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measure> measure, StudyData& data);
