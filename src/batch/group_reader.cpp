@@ -79,7 +79,7 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   group.first_line = m_pending.line;
   group.key.clear();
   for (std::size_t column : m_by) group.key.push_back(m_pending.fields[column]);
-  if (!m_seen.insert(key_hash(group.key)).second) {
+  if (!m_seen.insert(key_hash(group.key))) {
     Diagnostic d;
     d.file = m_reader->source();
     d.line = m_pending.line;

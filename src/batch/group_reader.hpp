@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
+#include "batch/hash_set.hpp"
 #include "core/expected.hpp"
 #include "io/csv_table.hpp"
 
@@ -68,7 +68,7 @@ class GroupReader {
   std::size_t m_next_index = 0;
   std::size_t m_previous_rows = 0;     // rows of the last group (capacity hint)
   bool m_keep_text = false;
-  std::unordered_set<std::uint64_t> m_seen;  // hashes of the keys of finished groups
+  HashSet64 m_seen;                    // hashes of the keys of finished groups
 };
 
 // Counts the groups of `path` and checks the whole file as `next` does
