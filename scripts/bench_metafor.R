@@ -1,11 +1,13 @@
 # metafor side of scripts/bench (not a test): the same CSV, one rma() per
 # analysis, timed in-process; peak memory comes from /usr/bin/time outside.
 # Usage:
-#   Rscript scripts/bench_metafor.R batch FILE METHOD TEST [MAX_ANALYSES]
+#   Rscript scripts/bench_metafor.R batch FILE METHOD TEST [MAX_ANALYSES [FIRST]]
 #     loops rma(measure="RR", ai=, n1i=, ci=, n2i=, method=, test=) over the
 #     analyses (rows grouped by outcome,timepoint, consecutive) in file order;
-#     with MAX_ANALYSES only the first that many (the caller extrapolates).
-#   Rscript scripts/bench_metafor.R batch-full FILE METHOD TEST [MAX_ANALYSES]
+#     with MAX_ANALYSES only that many, from analysis FIRST (1-based, default
+#     1): one share of a loop that the caller runs in several processes, or
+#     extrapolates.
+#   Rscript scripts/bench_metafor.R batch-full FILE METHOD TEST [MAX_ANALYSES [FIRST]]
 #     the same loop, each fit followed by confint(fit) and predict(fit): the
 #     fields of a metapool batch row (tau^2/I^2/H^2 CIs, prediction interval).
 #   Rscript scripts/bench_metafor.R single FILE
@@ -31,11 +33,12 @@ if (mode == "batch" || mode == "batch-full") {
   key <- paste(d$outcome, d$timepoint, sep = "\r")
   starts <- which(c(TRUE, key[-1] != key[-length(key)]))
   ends <- c(starts[-1] - 1L, length(key))
-  n <- length(starts)
+  first <- if (length(args) >= 6) as.integer(args[6]) else 1L
+  n <- length(starts) - first + 1L
   if (length(args) >= 5) n <- min(n, as.integer(args[5]))
   failed <- 0L
   est <- numeric(n)
-  for (g in seq_len(n)) {
+  for (g in first - 1L + seq_len(n)) {
     rows <- starts[g]:ends[g]
     fit <- tryCatch(rma(measure = "RR", ai = d$events_t[rows], n1i = d$n_t[rows], ci = d$events_c[rows],
                         n2i = d$n_c[rows], method = method, test = test),
@@ -44,7 +47,7 @@ if (mode == "batch" || mode == "batch-full") {
       ci <- tryCatch(confint(fit), error = function(e) NULL)
       pi <- predict(fit)
     }
-    if (is.null(fit)) failed <- failed + 1L else est[g] <- fit$beta[1]
+    if (is.null(fit)) failed <- failed + 1L else est[g - first + 1L] <- fit$beta[1]
   }
 } else {
   n <- 1L
