@@ -13,18 +13,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${METAPOOL_BUILD_DIR:-build}
+configure() { cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null; }
 if [[ "${1:-}" == --pgo ]]; then
   shift
   profile_dir="$(mkdir -p "$build_dir" && cd "$build_dir" && pwd)/pgo-profile"
   rm -rf "$profile_dir"
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMETAPOOL_PGO=generate \
-    "-DMETAPOOL_PGO_DIR=$profile_dir" "$@" >/dev/null
+  configure -DMETAPOOL_PGO=generate "-DMETAPOOL_PGO_DIR=$profile_dir" "$@"
   cmake --build "$build_dir" -j "$(nproc)" --target metapool
   scripts/pgo_train.sh "$build_dir/metapool" "$build_dir/pgo-train"
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMETAPOOL_PGO=use \
-    "-DMETAPOOL_PGO_DIR=$profile_dir" "$@" >/dev/null
-  cmake --build "$build_dir" -j "$(nproc)"
-  exit 0
+  configure -DMETAPOOL_PGO=use "-DMETAPOOL_PGO_DIR=$profile_dir" "$@"
+else
+  configure -DMETAPOOL_PGO= "$@"
 fi
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMETAPOOL_PGO= "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
