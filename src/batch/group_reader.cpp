@@ -43,16 +43,29 @@ bool GroupReader::same_key(const CsvRow& row, const std::vector<std::string>& ke
   return true;
 }
 
-// FNV-1a over the key's fields, each followed by a 0x1f separator byte.
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+}  // namespace
+
+// FNV-1a over the key's fields, each followed by a 0x1f separator byte (the
+// form scan_plain_rows gives a key in: count_groups hashes that directly).
 std::uint64_t GroupReader::key_hash(const std::vector<std::string>& key) const {
-  std::uint64_t hash = 14695981039346656037ULL;
+  std::uint64_t hash = kFnvOffset;
   for (const auto& field : key) {
-    for (unsigned char c : field) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
-    }
+    hash = fnv1a(hash, field);
     hash ^= 0x1fU;
-    hash *= 1099511628211ULL;
+    hash *= kFnvPrime;
   }
   return hash;
 }
@@ -133,9 +146,25 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   return true;
 }
 
+std::optional<std::size_t> count_plain_groups(const std::string& path, const GroupReader& reader) {
+  // A group starts where the key changes; a key seen before is left to the
+  // full reader (the diagnostic, or a hash collision, which GroupReader::next
+  // would also refuse: the hashes are the same).
+  std::size_t count = 0;
+  HashSet64 seen;
+  const bool plain = scan_plain_rows(path, reader.header_line(), reader.header().size(), reader.key_columns(),
+                                     [&](std::string_view key) {
+                                       ++count;
+                                       return seen.insert(fnv1a(kFnvOffset, key));
+                                     });
+  if (!plain || count == 0) return std::nullopt;
+  return count;
+}
+
 Expected<std::size_t> count_groups(const std::string& path, const std::vector<std::string>& by) {
   auto reader = GroupReader::open(path, by);
   if (!reader) return reader.error();
+  if (const auto plain = count_plain_groups(path, *reader)) return *plain;
   Group group;
   std::size_t count = 0;
   for (;;) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,8 @@ class GroupReader {
     m_keep_text = keep;
     m_reader->keep_text(keep);
   }
+  // The --by columns' indices.
+  const std::vector<std::size_t>& key_columns() const { return m_by; }
   // The index the next group will get.
   std::size_t next_index() const { return m_next_index; }
 
@@ -73,7 +76,14 @@ class GroupReader {
 
 // Counts the groups of `path` and checks the whole file as `next` does
 // (a first pass: progress total, and bad input found before anything is
-// written).
+// written). Files of common rows only are counted by count_plain_groups,
+// the others by the reader.
 Expected<std::size_t> count_groups(const std::string& path, const std::vector<std::string>& by);
+
+// The groups of `path` (opened as `reader`, not yet read) counted from the
+// rows' keys alone (scan_plain_rows), as `next` would count them; nullopt
+// when a row is not a common one (then only the reader can tell whether the
+// file is right), or a key comes back after another (the reader's error).
+std::optional<std::size_t> count_plain_groups(const std::string& path, const GroupReader& reader);
 
 }  // namespace metapool::batch

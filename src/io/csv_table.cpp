@@ -17,6 +17,9 @@
 
 #include <fmt/format.h>
 #include <libfccp/csv.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "io/short_text.hpp"
 
@@ -186,6 +189,77 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   }
   return true;
 }
+
+// The scan of a common line for scan_plain_rows: false
+// unless the line is ASCII without quotes or control bytes (below 0x20);
+// else the number of its commas, the offsets of the first `wanted` of them
+// in `cut`, and whether it has a space. The bytes are read sixteen at a time
+// with SSE2 (x86-64's baseline; other targets read them one by one): per
+// comparison a 16-bit mask of the matching bytes, shifted into 64-bit masks
+// of a 64-byte stretch of the line, whose commas' offsets come from the set
+// bits. A last step of under 16 bytes loads the line's last 16 bytes and
+// drops the bits of those already read (a line under 16 bytes is copied to
+// a zeroed block first), so nothing past the line is read. (The eight-byte
+// words of split_plain_line cost twice the instructions here; there the
+// cells' copies cost more than the scan.)
+[[gnu::always_inline]] inline bool scan_common_line(const char* data, std::size_t size, std::size_t wanted, std::uint32_t* cut,
+                      std::size_t& commas, bool& blanks) {
+  std::size_t recorded = 0;
+  commas = 0;
+  std::uint64_t spaces = 0;
+  for (std::size_t chunk = 0; chunk < size; chunk += 64) {
+    const std::size_t n = std::min<std::size_t>(64, size - chunk);
+    const std::uint64_t valid = n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+    std::uint64_t comma = 0, refused = 0, space = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes a step: a bit per byte from each comparison. The signed
+    // "less than 0x20" is true for the control bytes and for bytes >= 0x80.
+    const __m128i comma_byte = _mm_set1_epi8(','), quote_byte = _mm_set1_epi8('"');
+    const __m128i space_byte = _mm_set1_epi8(' '), first_text_byte = _mm_set1_epi8(0x20);
+    for (std::size_t v = 0; v < n; v += 16) {
+      __m128i bytes;
+      unsigned drop = 0;  // low bits of the masks for bytes read before
+      if (n - v >= 16) {
+        bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + chunk + v));
+      } else if (size >= 16) {
+        bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + size - 16));
+        drop = static_cast<unsigned>(16 - (n - v));
+      } else {
+        alignas(16) char last[16] = {};
+        std::memcpy(last, data + chunk + v, n - v);
+        bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
+      }
+      const auto bits = [&](__m128i match) {
+        return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(match)) >> drop) << v;
+      };
+      comma |= bits(_mm_cmpeq_epi8(bytes, comma_byte));
+      refused |= bits(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote_byte), _mm_cmplt_epi8(bytes, first_text_byte)));
+      space |= bits(_mm_cmpeq_epi8(bytes, space_byte));
+    }
+#else
+    for (std::size_t v = 0; v < n; ++v) {
+      const auto byte = static_cast<unsigned char>(data[chunk + v]);
+      const std::uint64_t bit = std::uint64_t{1} << v;
+      comma |= byte == ',' ? bit : 0;
+      refused |= byte == '"' || byte < 0x20 || byte >= 0x80 ? bit : 0;
+      space |= byte == ' ' ? bit : 0;
+    }
+#endif
+    if ((refused & valid) != 0) return false;
+    comma &= valid;
+    spaces |= space & valid;
+    // (std::popcount is a libgcc call on baseline x86-64: the loop counts.)
+    for (; comma != 0; comma &= comma - 1) {
+      if (recorded < wanted) {
+        cut[recorded++] = static_cast<std::uint32_t>(chunk + static_cast<std::size_t>(std::countr_zero(comma)));
+      }
+      ++commas;
+    }
+  }
+  blanks = spaces != 0;
+  return true;
+}
+
 
 // Any line, byte by byte (quotes, UTF-8 checks, tabs): the path of the lines
 // split_plain_line refuses, into `fields`' reused strings.
@@ -630,6 +704,105 @@ bool split_csv_row(std::string_view text, std::vector<std::string>& fields) {
   std::optional<SplitError> error;
   split_line_into(text, fields, error);
   return !error;
+}
+
+bool scan_plain_rows(const std::string& path, int header_line, std::size_t columns,
+                     const std::vector<std::size_t>& key_columns,
+                     const std::function<bool(std::string_view key)>& on_key) {
+  constexpr std::size_t kMaxCuts = 256;  // key columns beyond this: the reader's path
+  if (path == "-" || columns == 0 || key_columns.empty()) return false;
+  const std::size_t last_key = *std::max_element(key_columns.begin(), key_columns.end());
+  if (last_key >= columns || last_key >= kMaxCuts) return false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+
+  // Lines are cut as LineSource cuts them (LF, one CR before it dropped, a
+  // BOM skipped, the last line without LF).
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  std::vector<char> buffer(kBuffer);
+  std::size_t begin = 0, end = 0;
+  bool eof = false;
+  const auto fill = [&] {
+    for (;;) {
+      const ::ssize_t got = ::read(fd, buffer.data() + end, kBuffer - end);
+      if (got > 0) {
+        end += static_cast<std::size_t>(got);
+        return true;
+      }
+      if (got == 0) {
+        eof = true;
+        return true;
+      }
+      if (errno != EINTR) return false;
+    }
+  };
+  // The key of the row before, as passed to on_key, and where each of its
+  // fields is in it: a row's fields are compared with these in place, and
+  // the key is copied only when it changes.
+  std::string previous;
+  std::vector<std::pair<std::size_t, std::size_t>> previous_fields(key_columns.size());
+  bool first_row = true;
+  std::uint32_t cut[kMaxCuts];
+  const auto row = [&](const char* data, std::size_t size) {
+    if (size == 0) return true;  // a blank line, skipped
+    std::size_t commas = 0;
+    bool blanks = false;
+    if (!scan_common_line(data, size, last_key + 1, cut, commas, blanks) || commas + 1 != columns) return false;
+    if (blanks && is_blank(std::string_view(data, size))) return false;
+    const auto field = [&](std::size_t column) {
+      std::size_t first = column == 0 ? 0 : cut[column - 1] + 1;
+      std::size_t last = column < commas ? cut[column] : size;
+      if (blanks) {
+        while (first < last && data[first] == ' ') ++first;
+        while (last > first && data[last - 1] == ' ') --last;
+      }
+      return std::string_view(data + first, last - first);
+    };
+    bool same = !first_row;
+    for (std::size_t j = 0; same && j < key_columns.size(); ++j) {
+      const auto [offset, length] = previous_fields[j];
+      same = short_text::equal(field(key_columns[j]), std::string_view(previous).substr(offset, length));
+    }
+    if (same) return true;
+    first_row = false;
+    previous.clear();
+    for (std::size_t j = 0; j < key_columns.size(); ++j) {
+      const std::string_view text = field(key_columns[j]);
+      previous_fields[j] = {previous.size(), text.size()};
+      previous += text;
+      previous += '\x1f';
+    }
+    return on_key(previous);
+  };
+
+  while (end < 3 && !eof) {
+    if (!fill()) return false;
+  }
+  if (end >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) begin = 3;
+  int line = 0;
+  for (;;) {
+    const char* const first = buffer.data() + begin;
+    const std::size_t available = end - begin;
+    const auto* newline = static_cast<const char*>(std::memchr(first, '\n', available));
+    if (newline != nullptr || (eof && available > 0)) {
+      std::size_t length = newline != nullptr ? static_cast<std::size_t>(newline - first) : available;
+      begin += newline != nullptr ? length + 1 : length;
+      if (++line <= header_line) continue;
+      if (length > 0 && first[length - 1] == '\r') --length;
+      if (!row(first, length)) return false;
+      continue;
+    }
+    if (eof) return true;
+    std::memmove(buffer.data(), first, available);
+    begin = 0;
+    end = available;
+    if (end == kBuffer) return false;  // a line of 1 MiB or more
+    if (!fill()) return false;
+  }
 }
 
 }  // namespace metapool

@@ -4,6 +4,7 @@
 // not correctly rounded; see io/number.hpp).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,22 @@ class CsvStreamReader {
 // into `fields` again, reusing their storage: the same fields next() gave.
 // False (fields unspecified) for a line next() would have refused.
 bool split_csv_row(std::string_view text, std::vector<std::string>& fields);
+
+// A quick look at the data rows of the file `path` (not "-") whose header
+// CsvStreamReader::open accepted (at physical line `header_line`, `columns`
+// fields), for a checking pass that needs only the rows' keys: a row's key
+// is its `key_columns` fields, trimmed of spaces, each followed by a 0x1F
+// byte, and `on_key` gets the key of the first data row and of every row
+// whose key differs from the row before it (blank lines are skipped as by
+// the reader). It reads only the common rows, those CsvStreamReader::next
+// splits without a second look (ASCII, no quotes, no control bytes, LF or
+// CRLF, a line under 1 MiB) that have `columns` fields, and stops with false
+// at the first other line, at a read error, or when `on_key` returns false:
+// the caller then reads the file with CsvStreamReader, which gives the
+// line's fields or its diagnostic. True when every row was read.
+bool scan_plain_rows(const std::string& path, int header_line, std::size_t columns,
+                     const std::vector<std::size_t>& key_columns,
+                     const std::function<bool(std::string_view key)>& on_key);
 
 // Lower-case ASCII copy, for case-insensitive column matching.
 std::string ascii_lower(std::string_view text);
