@@ -715,31 +715,7 @@ bool scan_plain_rows(const std::string& path, int header_line, std::size_t colum
   if (last_key >= columns || last_key >= kMaxCuts) return false;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-
-  // Lines are cut as LineSource cuts them (LF, one CR before it dropped, a
-  // BOM skipped, the last line without LF).
-  constexpr std::size_t kBuffer = std::size_t{1} << 20;
-  std::vector<char> buffer(kBuffer);
-  std::size_t begin = 0, end = 0;
-  bool eof = false;
-  const auto fill = [&] {
-    for (;;) {
-      const ::ssize_t got = ::read(fd, buffer.data() + end, kBuffer - end);
-      if (got > 0) {
-        end += static_cast<std::size_t>(got);
-        return true;
-      }
-      if (got == 0) {
-        eof = true;
-        return true;
-      }
-      if (errno != EINTR) return false;
-    }
-  };
+  LineSource lines(fd, true);  // lines cut as the reader cuts them
   // The key of the row before, as passed to on_key, and where each of its
   // fields is in it: a row's fields are compared with these in place, and
   // the key is copied only when it changes.
@@ -779,29 +755,18 @@ bool scan_plain_rows(const std::string& path, int header_line, std::size_t colum
     return on_key(previous);
   };
 
-  while (end < 3 && !eof) {
-    if (!fill()) return false;
-  }
-  if (end >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) begin = 3;
-  int line = 0;
   for (;;) {
-    const char* const first = buffer.data() + begin;
-    const std::size_t available = end - begin;
-    const auto* newline = static_cast<const char*>(std::memchr(first, '\n', available));
-    if (newline != nullptr || (eof && available > 0)) {
-      std::size_t length = newline != nullptr ? static_cast<std::size_t>(newline - first) : available;
-      begin += newline != nullptr ? length + 1 : length;
-      if (++line <= header_line) continue;
-      if (length > 0 && first[length - 1] == '\r') --length;
-      if (!row(first, length)) return false;
-      continue;
+    std::string_view line;
+    switch (lines.next(line)) {
+      case LineSource::Status::End:
+        return true;
+      case LineSource::Status::TooLong:
+      case LineSource::Status::ReadError:
+        return false;
+      case LineSource::Status::Line:
+        break;
     }
-    if (eof) return true;
-    std::memmove(buffer.data(), first, available);
-    begin = 0;
-    end = available;
-    if (end == kBuffer) return false;  // a line of 1 MiB or more
-    if (!fill()) return false;
+    if (lines.line_number() > header_line && !row(line.data(), line.size())) return false;
   }
 }
 

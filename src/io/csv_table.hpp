@@ -88,7 +88,8 @@ bool split_csv_row(std::string_view text, std::vector<std::string>& fields);
 // whose key differs from the row before it (blank lines are skipped as by
 // the reader). It reads only the common rows, those CsvStreamReader::next
 // splits without a second look (ASCII, no quotes, no control bytes, LF or
-// CRLF, a line under 1 MiB) that have `columns` fields, and stops with false
+// CRLF; lines cut as the reader cuts them) that have `columns` fields, and
+// stops with false
 // at the first other line, at a read error, or when `on_key` returns false:
 // the caller then reads the file with CsvStreamReader, which gives the
 // line's fields or its diagnostic. True when every row was read.
