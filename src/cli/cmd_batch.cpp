@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -22,6 +23,7 @@
 
 #include "batch/analysis_spec.hpp"
 #include "batch/group_reader.hpp"
+#include "batch/held_output.hpp"
 #include "batch/runner.hpp"
 #include "cli/command.hpp"
 #include "report/convert.hpp"
@@ -105,6 +107,22 @@ class AtomicOutputFile {
   std::FILE* m_file = nullptr;
   bool m_direct = false;  // writing through a device or pipe
 };
+
+// How much of a table standard output holds back (batch::HeldOutput):
+// METAPOOL_BATCH_HOLD_BYTES when set (a whole number of bytes; the tests use
+// a small one to cross the limit), else the default.
+Expected<std::size_t> hold_limit() {
+  const char* text = std::getenv("METAPOOL_BATCH_HOLD_BYTES");
+  if (text == nullptr) return batch::HeldOutput::kDefaultLimit;
+  const std::string_view value(text);
+  std::size_t bytes = 0;
+  const auto [end, problem] = std::from_chars(value.data(), value.data() + value.size(), bytes);
+  if (value.empty() || problem != std::errc() || end != value.data() + value.size()) {
+    return make_error(fmt::format("METAPOOL_BATCH_HOLD_BYTES is \"{}\"; expected a whole number of bytes",
+                                  value));
+  }
+  return bytes;
+}
 
 // "[=======>      ] 4200/10000  42%  35012/s  ETA 0:00:02" on one line of stderr.
 class ProgressBar {
@@ -223,18 +241,22 @@ class BatchCommand final : public Command {
       }
     }
 
-    // A first pass over a regular file finds bad input before anything is
-    // written to standard output, and gives the progress bar its total. With
-    // --out it is not needed for that (the file appears only when complete),
-    // so it runs only for the progress bar. Standard input and pipes are read
-    // once; their problems are found when reached.
+    // Bad input found anywhere stops the run with nothing written. With
+    // --out the table goes to a temporary file renamed into place at the end;
+    // on standard output it is held back (batch::HeldOutput) until the whole
+    // input has been read, and a table larger than the hold is written from
+    // there on only after a pass over the rest of a regular file. The
+    // progress bar's total comes from a first pass over a regular file,
+    // which also checks it, so that output need not be held.
     const bool show_progress = ::isatty(2) == 1;
     std::error_code ec;
-    if ((m_args.out.empty() || show_progress) && m_args.file != "-" &&
-        std::filesystem::is_regular_file(m_args.file, ec)) {
+    const bool regular = m_args.file != "-" && std::filesystem::is_regular_file(m_args.file, ec);
+    bool checked = false;
+    if (show_progress && regular) {
       auto total = batch::count_groups(m_args.file, m_by);
       if (!total) return report(total.error());
       options.total_groups = *total;
+      checked = true;
     }
 
     AtomicOutputFile file;
@@ -243,9 +265,27 @@ class BatchCommand final : public Command {
     }
     static char buffer[1 << 16];
     if (m_args.out.empty()) std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+    const batch::OutputSink to_stdout = [](std::string_view text) {
+      return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    };
+    std::optional<batch::HeldOutput> held;
+    if (m_args.out.empty() && !checked) {
+      auto limit = hold_limit();
+      if (!limit) return report(limit.error());
+      batch::HeldOutput::Check check;
+      if (regular) {
+        check = [this]() -> std::optional<Diagnostic> {
+          auto total = batch::count_groups(m_args.file, m_by);
+          if (!total) return total.error();
+          return std::nullopt;
+        };
+      }
+      held.emplace(to_stdout, std::move(check), *limit);
+    }
     const batch::OutputSink output = [&](std::string_view text) {
       if (!m_args.out.empty()) return file.write(text);
-      return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+      if (held) return held->write(text);
+      return to_stdout(text);
     };
     ProgressBar bar;
     batch::ProgressSink progress;
@@ -261,11 +301,12 @@ class BatchCommand final : public Command {
       if (show_progress) std::fputc('\n', stderr);
       file.discard();
       std::fflush(stdout);
+      if (held && held->check_failure()) return report(*held->check_failure());
       return report(summary.error());
     }
     if (!m_args.out.empty()) {
       if (auto problem = file.commit()) return report(*problem);
-    } else if (std::fflush(stdout) != 0) {
+    } else if ((held && !held->finish()) || std::fflush(stdout) != 0) {
       return report(make_error("cannot write the results to standard output"));
     }
     if (summary->failed > 0) {
