@@ -10,11 +10,14 @@
 #include <fmt/format.h>
 
 #include "batch/held_output.hpp"
+#include "support/long_rows.hpp"
 #include "support/run_cli.hpp"
 
 namespace batch = metapool::batch;
 using metapool::Diagnostic;
 using metapool::test::CliRun;
+using metapool::test::kBinaryHeader;
+using metapool::test::long_rows;
 using metapool::test::run_cli;
 using metapool::test::TempDir;
 
@@ -56,18 +59,6 @@ class EnvGuard {
  private:
   const char* m_name;
 };
-
-const char* kBinaryHeader = "outcome,study,events_t,n_t,events_c,n_c\n";
-
-std::string long_rows(int groups) {
-  std::string csv;
-  for (int g = 0; g < groups; ++g) {
-    for (int i = 0; i < 4; ++i) {
-      csv += fmt::format("g{},S{},{},{},{},{}\n", g, i + 1, 2 + (g + 3 * i) % 17, 60 + i, 4 + (2 * g + i) % 13, 61 + i);
-    }
-  }
-  return csv;
-}
 
 }  // namespace
 
@@ -154,39 +145,38 @@ TEST_CASE("held output: a failed write downstream is reported", "[batch]") {
 
 TEST_CASE("batch to standard output: bad input found late leaves it empty, with or without a pass", "[batch][cli]") {
   TempDir dir;
-  const auto good = dir.write("good.csv", kBinaryHeader + long_rows(2000));
-  const auto late = dir.write("late.csv", kBinaryHeader + long_rows(2000) + "g9999,S1,1,2\n");
+  const auto good = dir.write("good.csv", kBinaryHeader + long_rows(0, 2000));
+  const auto late = dir.write("late.csv", kBinaryHeader + long_rows(0, 2000) + "g9999,S1,1,2\n");
   const std::string late_line = fmt::format("late.csv:{}:5: error: row has 4 fields", 2 + 4 * 2000);
   const CliRun reference = run_cli(fmt::format("batch '{}' --by outcome --threads 1", good.string()));
   REQUIRE(reference.status == 0);
   REQUIRE(reference.out.size() > 100000);
-
-  for (const char* threads : {"1", "2"}) {
-    INFO("threads " << threads);
-    // Default hold: the whole table (~0.9 MB) is held; the ragged row stops the run.
+  // The late ragged row stops the run with nothing on standard output, and
+  // the good file's table is the same however it was held.
+  const auto check_regular_file = [&](const char* threads) {
     const CliRun from_file = run_cli(fmt::format("batch '{}' --by outcome --threads {}", late.string(), threads));
     CHECK(from_file.status == 2);
     CHECK(from_file.out.empty());
     CHECK_THAT(from_file.err, Catch::Contains(late_line));
+    CHECK(run_cli(fmt::format("batch '{}' --by outcome --threads {}", good.string(), threads)).out == reference.out);
+  };
+
+  for (const char* threads : {"1", "2"}) {
+    INFO("threads " << threads);
+    // Default hold: the whole table (~0.9 MB) is held; the ragged row stops the run.
+    check_regular_file(threads);
     // Standard input, read once, now has the same guarantee up to the hold.
     const CliRun piped = run_cli(fmt::format("batch - --by outcome --threads {}", threads), late.string());
     CHECK(piped.status == 2);
     CHECK(piped.out.empty());
     CHECK_THAT(piped.err, Catch::Contains("<stdin>:8002:5: error: row has 4 fields"));
-    // The table itself is the same held or not.
-    CHECK(run_cli(fmt::format("batch '{}' --by outcome --threads {}", good.string(), threads)).out == reference.out);
   }
 
   SECTION("a hold smaller than the table: a regular file is checked before the first row leaves") {
     const EnvGuard hold("METAPOOL_BATCH_HOLD_BYTES", "1000");
     for (const char* threads : {"1", "2"}) {
       INFO("threads " << threads);
-      const CliRun from_file = run_cli(fmt::format("batch '{}' --by outcome --threads {}", late.string(), threads));
-      CHECK(from_file.status == 2);
-      CHECK(from_file.out.empty());
-      CHECK_THAT(from_file.err, Catch::Contains(late_line));
-      CHECK(run_cli(fmt::format("batch '{}' --by outcome --threads {}", good.string(), threads)).out ==
-            reference.out);
+      check_regular_file(threads);
       // Standard input cannot be read twice: past the hold its rows are
       // written, and the problem stops the run after them (documented).
       const CliRun piped = run_cli(fmt::format("batch - --by outcome --threads {}", threads), late.string());

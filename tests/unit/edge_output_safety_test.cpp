@@ -21,8 +21,11 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "support/long_rows.hpp"
 #include "support/run_cli.hpp"
 
+using metapool::test::kBinaryHeader;
+using metapool::test::long_rows;
 using metapool::test::run_cli;
 using metapool::test::slurp;
 using metapool::test::source_path;
@@ -112,18 +115,6 @@ bool wait_for_file(const fs::path& dir, const std::string& prefix, const Child& 
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return false;
-}
-
-const char* kBinaryHeader = "outcome,study,events_t,n_t,events_c,n_c\n";
-
-std::string long_rows(int first_group, int groups) {
-  std::string csv;
-  for (int g = first_group; g < first_group + groups; ++g) {
-    for (int i = 0; i < 4; ++i) {
-      csv += fmt::format("g{},S{},{},{},{},{}\n", g, i + 1, 2 + (g + 3 * i) % 17, 60 + i, 4 + (2 * g + i) % 13, 61 + i);
-    }
-  }
-  return csv;
 }
 
 }  // namespace
