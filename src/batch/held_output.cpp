@@ -12,7 +12,7 @@ HeldOutput::HeldOutput(OutputSink downstream, Check check, std::size_t limit)
 bool HeldOutput::write(std::string_view text) {
   if (m_check_failure) return false;
   if (m_passing_through) return m_downstream(text);
-  if (text.size() <= m_limit - m_held) {
+  if (text.size() <= m_limit - held_bytes()) {
     // Into the blocks: a fresh block only when the last is full (blocks are
     // not zeroed, so a page is touched once, by the copy).
     while (!text.empty()) {
@@ -23,12 +23,11 @@ bool HeldOutput::write(std::string_view text) {
       const std::size_t n = std::min(text.size(), kBlock - m_last_used);
       std::memcpy(m_blocks.back().get() + m_last_used, text.data(), n);
       m_last_used += n;
-      m_held += n;
       text.remove_prefix(n);
     }
     return true;
   }
-  // Past the limit: the rest of the input is checked before any of the table
+  // Past the limit: the whole input is checked before any of the table
   // leaves, then the table passes through.
   if (m_check) {
     m_check_failure = m_check();
@@ -51,7 +50,6 @@ bool HeldOutput::hand_on_held() {
   }
   m_blocks.clear();
   m_last_used = 0;
-  m_held = 0;
   return ok;
 }
 

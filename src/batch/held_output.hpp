@@ -42,7 +42,7 @@ class HeldOutput {
   const std::optional<Diagnostic>& check_failure() const { return m_check_failure; }
   // True once the text is handed on as it comes (past the limit).
   bool passing_through() const { return m_passing_through; }
-  std::size_t held_bytes() const { return m_held; }
+  std::size_t held_bytes() const { return m_blocks.empty() ? 0 : (m_blocks.size() - 1) * kBlock + m_last_used; }
 
  private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
@@ -53,7 +53,6 @@ class HeldOutput {
   std::size_t m_limit;
   std::vector<std::unique_ptr<char[]>> m_blocks;  // full but the last
   std::size_t m_last_used = 0;                    // bytes in the last block
-  std::size_t m_held = 0;
   bool m_passing_through = false;
   std::optional<Diagnostic> m_check_failure;
 };

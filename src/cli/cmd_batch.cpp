@@ -245,7 +245,7 @@ class BatchCommand final : public Command {
     // --out the table goes to a temporary file renamed into place at the end;
     // on standard output it is held back (batch::HeldOutput) until the whole
     // input has been read, and a table larger than the hold is written from
-    // there on only after a pass over the rest of a regular file. The
+    // there on only after a pass over the whole of a regular file. The
     // progress bar's total comes from a first pass over a regular file,
     // which also checks it, so that output need not be held.
     const bool show_progress = ::isatty(2) == 1;
