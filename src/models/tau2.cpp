@@ -100,14 +100,19 @@ Tau2Estimate fisher_scoring(const EffectData& d, const Tau2Options& o, const cha
   out.converged = false;
   // The previous interior point and its step (NaN when it was not interior).
   double prev_tau2 = kNaN, prev_adj = kNaN;
+  bool try_finish = true;
   for (int iter = 1; iter <= o.max_iter; ++iter) {
     const auto s = weighted_sums(d.yi, d.vi, tau2);
     const double adj = adjust(s);
     const bool interior = tau2 > 0.0 && tau2 + adj > 0.0;
-    // A step that halves the previous one: try to finish by secant steps
-    // (which decline, leaving scoring to go on, outside its convergent regime).
-    if (interior && std::isfinite(prev_adj) && std::fabs(adj) <= 0.5 * std::fabs(prev_adj)) {
-      const auto finish = detail::secant_finish(adjust_at(d, adjust), prev_tau2, prev_adj, tau2, adj, o.tol);
+    // A step smaller than the previous one: try to finish by secant steps
+    // (which decline, leaving scoring to go on, outside its convergent
+    // regime). Once they decline because scoring would run out of
+    // iterations first, they are not tried again: that stays so.
+    if (interior && try_finish && std::isfinite(prev_adj) && std::fabs(adj) < std::fabs(prev_adj)) {
+      const auto finish =
+          detail::secant_finish(adjust_at(d, adjust), prev_tau2, prev_adj, tau2, adj, o.tol, o.max_iter - iter);
+      if (finish.over_budget) try_finish = false;
       if (finish.solved) {
         out.tau2 = finish.tau2;
         out.iterations = iter + finish.iterations;
