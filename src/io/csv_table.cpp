@@ -93,104 +93,7 @@ bool is_ascii(std::string_view text) {
   return any < 0x80;
 }
 
-// The high bit of each byte of `word` that equals `byte` (exact: the carry
-// of one byte cannot reach the next, as in the classic has-zero-byte test).
-std::uint64_t bytes_equal(std::uint64_t word, unsigned char byte) {
-  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  const std::uint64_t t = word ^ (0x0101010101010101ULL * byte);
-  return ~(((t & kLow7) + kLow7) | t | kLow7);
-}
-
-// Nonzero when a byte of `word` is below 0x20 (a control character: NUL,
-// tab, CR, ...). Not a mask of them: a borrow can also set the bit of a
-// higher byte, but only above a byte that is below 0x20, so the test of
-// "any" is exact, also when the higher bytes are masked off.
-std::uint64_t control_bytes(std::uint64_t word) {
-  return (word - 0x2020202020202020ULL) & ~word & 0x8080808080808080ULL;
-}
-
-// The common line, ASCII without quotes or control bytes, cut at its commas
-// (fields trimmed of spaces as below); false for any other line, which the
-// general splitter then reads from the start. The bytes are read eight at a time:
-// per word, masks of the commas, of quotes, bytes >= 0x80 and control bytes
-// (below 0x20), and of spaces; the commas' offsets come from the mask's set
-// bits. A line without spaces needs no trimming. (A byte loop cost ~8
-// instructions a byte, a memchr per field more.) Refusing every control
-// byte (tabs too, which the general splitter trims like spaces) covers what
-// the streaming reader must look at before splitting (CsvStreamReader::next):
-// a NUL byte and a CR; an empty or blank line is refused too. So a line
-// split here needs none of the reader's checks, which it makes only for the
-// lines refused here (two memchr calls per line before).
-bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
-  constexpr std::size_t kMaxCuts = 64;  // longer rows take the general path
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  std::uint32_t cut[kMaxCuts];          // offsets of the commas
-  std::size_t cuts = 0;
-  std::uint64_t refused = 0;  // quotes and bytes >= 0x80
-  std::uint64_t blanks = 0;   // spaces (tabs are refused as control bytes)
-  const char* const data = line.data();
-  const std::size_t size = line.size();
-  if (size == 0 || size > 0xFFFFFFFFU) return false;
-  // `valid`: the high bits of the word's bytes that are in the line (the
-  // last word's padding NULs are not control bytes of the line).
-  const auto scan = [&](std::uint64_t word, std::size_t base, std::uint64_t valid) {
-    refused |= bytes_equal(word, '"') | (word & kHigh) | (control_bytes(word) & valid);
-    blanks |= bytes_equal(word, ' ');
-    for (std::uint64_t commas = bytes_equal(word, ','); commas != 0; commas &= commas - 1) {
-      if (cuts == kMaxCuts) return false;
-      cut[cuts++] = static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(commas)) / 8);
-    }
-    return true;
-  };
-  if constexpr (std::endian::native == std::endian::little) {
-    // Byte i of the text is byte i of the word, so a mask bit's index / 8 is
-    // the byte's offset. The last partial word is padded with NUL bytes,
-    // which match none of the bytes looked for.
-    std::size_t base = 0;
-    for (; base + 8 <= size; base += 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, data + base, 8);
-      if (!scan(word, base, kHigh)) return false;
-    }
-    if (base < size) {
-      // The last 1-7 bytes: from the line's last eight bytes, shifted down
-      // past those already scanned (one load), or byte by byte in a line
-      // shorter than eight.
-      const std::size_t rest = size - base;
-      std::uint64_t word = 0;
-      if (size >= 8) {
-        std::memcpy(&word, data + size - 8, 8);
-        word >>= 8 * (8 - rest);
-      } else {
-        for (std::size_t i = base; i < size; ++i) {
-          word |= std::uint64_t{static_cast<unsigned char>(data[i])} << (8 * (i - base));
-        }
-      }
-      if (!scan(word, base, kHigh & ((std::uint64_t{1} << (8 * rest)) - 1))) return false;
-    }
-  } else {
-    for (std::size_t base = 0; base < size; ++base) {
-      if (!scan(static_cast<unsigned char>(data[base]), base, 0x80)) return false;
-    }
-  }
-  if (refused != 0) return false;
-  if (blanks != 0 && is_blank(line)) return false;
-  fields.resize(cuts + 1);
-  std::size_t first = 0;
-  for (std::size_t f = 0; f <= cuts; ++f) {
-    std::size_t last = f < cuts ? cut[f] : size;
-    const std::size_t next = last + 1;
-    if (blanks != 0) {
-      while (first < last && data[first] == ' ') ++first;
-      while (last > first && data[last - 1] == ' ') --last;
-    }
-    short_text::assign(fields[f], data + first, last - first);
-    first = next;
-  }
-  return true;
-}
-
-// The scan of a common line for scan_plain_rows: false
+// The scan of a common line for scan_plain_rows and split_plain_line: false
 // unless the line is ASCII without quotes or control bytes (below 0x20);
 // else the number of its commas, the offsets of the first `wanted` of them
 // in `cut`, and whether it has a space. The bytes are read sixteen at a time
@@ -199,9 +102,7 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
 // of a 64-byte stretch of the line, whose commas' offsets come from the set
 // bits. A last step of under 16 bytes loads the line's last 16 bytes and
 // drops the bits of those already read (a line under 16 bytes is copied to
-// a zeroed block first), so nothing past the line is read. (The eight-byte
-// words of split_plain_line cost twice the instructions here; there the
-// cells' copies cost more than the scan.)
+// a zeroed block first), so nothing past the line is read.
 [[gnu::always_inline]] inline bool scan_common_line(const char* data, std::size_t size, std::size_t wanted, std::uint32_t* cut,
                       std::size_t& commas, bool& blanks) {
   std::size_t recorded = 0;
@@ -260,6 +161,41 @@ bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
   return true;
 }
 
+
+// The common line, ASCII without quotes or control bytes, cut at its commas
+// (fields trimmed of spaces as below); false for any other line, which the
+// general splitter then reads from the start. The bytes are scanned by
+// scan_common_line (sixteen at a time; the eight-byte words used here
+// before cost twice the instructions). Refusing every control byte (tabs
+// too, which the general splitter trims like spaces) covers what the
+// streaming reader must look at before splitting (CsvStreamReader::next): a
+// NUL byte and a CR; an empty or blank line is refused too. So a line split
+// here needs none of the reader's checks, which it makes only for the lines
+// refused here.
+bool split_plain_line(std::string_view line, std::vector<std::string>& fields) {
+  constexpr std::size_t kMaxCuts = 64;  // longer rows take the general path
+  std::uint32_t cut[kMaxCuts];          // offsets of the commas
+  const char* const data = line.data();
+  const std::size_t size = line.size();
+  if (size == 0 || size > 0xFFFFFFFFU) return false;
+  std::size_t cuts = 0;
+  bool blanks = false;
+  if (!scan_common_line(data, size, kMaxCuts, cut, cuts, blanks) || cuts > kMaxCuts) return false;
+  if (blanks && is_blank(line)) return false;
+  fields.resize(cuts + 1);
+  std::size_t first = 0;
+  for (std::size_t f = 0; f <= cuts; ++f) {
+    std::size_t last = f < cuts ? cut[f] : size;
+    const std::size_t next = last + 1;
+    if (blanks) {
+      while (first < last && data[first] == ' ') ++first;
+      while (last > first && data[last - 1] == ' ') --last;
+    }
+    short_text::assign(fields[f], data + first, last - first);
+    first = next;
+  }
+  return true;
+}
 
 // Any line, byte by byte (quotes, UTF-8 checks, tabs): the path of the lines
 // split_plain_line refuses, into `fields`' reused strings.
