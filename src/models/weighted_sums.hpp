@@ -17,21 +17,14 @@ struct WeightedSums {
   double tr_pp() const { return sum_w2 - 2.0 * sum_w3 / sum_w + sum_w2 * sum_w2 / (sum_w * sum_w); }
 };
 
-// Weights w_i = 1 / (vi + tau2), or w_i = 1 when `unit` (unweighted). The
-// weights of up to kKeptWeights studies are kept from the first pass for the
-// second (one division a study instead of two: Fisher scoring, the Q-profile
-// and the root finders call this for every step); more are computed again.
+// Weights w_i = 1 / (vi + tau2), or w_i = 1 when `unit` (unweighted).
 inline WeightedSums weighted_sums(const std::vector<double>& yi, const std::vector<double>& vi,
                                   double tau2, bool unit = false) {
-  constexpr std::size_t kKeptWeights = 32;
   WeightedSums s;
   double swy = 0;
   const std::size_t k = yi.size();
-  const bool keep = k <= kKeptWeights;
-  double kept[kKeptWeights];
   for (std::size_t i = 0; i < k; ++i) {
     const double w = unit ? 1.0 : 1.0 / (vi[i] + tau2);
-    if (keep) kept[i] = w;
     s.sum_w += w;
     s.sum_w2 += w * w;
     s.sum_w3 += w * w * w;
@@ -39,7 +32,7 @@ inline WeightedSums weighted_sums(const std::vector<double>& yi, const std::vect
   }
   s.mean = swy / s.sum_w;
   for (std::size_t i = 0; i < k; ++i) {
-    const double w = keep ? kept[i] : unit ? 1.0 : 1.0 / (vi[i] + tau2);
+    const double w = unit ? 1.0 : 1.0 / (vi[i] + tau2);
     const double r = yi[i] - s.mean;
     s.q += w * r * r;
     s.ypp += w * w * r * r;
