@@ -125,8 +125,9 @@ namespace {
 
 // analyse_effects into `out` (default-constructed): the studies and their
 // effect sizes are made where the caller keeps them, not moved there.
-std::optional<Diagnostic> effects_into(CsvTable table, const AnalysisOptions& options, EffectsAnalysis& out) {
-  if (auto problem = read_studies_into(std::move(table), options.measure, out.data)) return problem;
+// The effect sizes of out.data, read already (read_studies_into or
+// fill_two_arm_binary).
+std::optional<Diagnostic> effects_of_studies(const AnalysisOptions& options, EffectsAnalysis& out) {
   const StudyData& data = out.data;
   EffectOptions effect_options;
   effect_options.measure = options.measure.value_or(default_measure(data.shape));
@@ -142,8 +143,14 @@ std::optional<Diagnostic> effects_into(CsvTable table, const AnalysisOptions& op
   return std::nullopt;
 }
 
-std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& options, PoolAnalysis& analysis) {
-  if (auto problem = effects_into(std::move(table), options, analysis.input)) return problem;
+std::optional<Diagnostic> effects_into(CsvTable table, const AnalysisOptions& options, EffectsAnalysis& out) {
+  if (auto problem = read_studies_into(std::move(table), options.measure, out.data)) return problem;
+  return effects_of_studies(options, out);
+}
+
+// The pooled analysis of analysis.input.data, read already.
+std::optional<Diagnostic> pool_of_studies(const AnalysisOptions& options, PoolAnalysis& analysis) {
+  if (auto problem = effects_of_studies(options, analysis.input)) return problem;
   const StudyData& data = analysis.input.data;
   const EffectSizes& es = analysis.input.effects;
 
@@ -246,6 +253,11 @@ std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& optio
   return std::nullopt;
 }
 
+std::optional<Diagnostic> pool_into(CsvTable table, const AnalysisOptions& options, PoolAnalysis& analysis) {
+  if (auto problem = read_studies_into(std::move(table), options.measure, analysis.input.data)) return problem;
+  return pool_of_studies(options, analysis);
+}
+
 }  // namespace
 
 Expected<EffectsAnalysis> analyse_effects(CsvTable table, const AnalysisOptions& options) {
@@ -317,6 +329,18 @@ void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expect
     result.emplace();
   }
   if (auto problem = pool_into(std::move(table), options, *result)) result = std::move(*problem);
+}
+
+void analyse_pool_reusing(const StudyData& layout, const std::vector<TwoArmRow>& rows, std::string_view label_text,
+                          const std::vector<int>& lines, const AnalysisOptions& options,
+                          Expected<PoolAnalysis>& result) {
+  if (result) {
+    reset_keeping_storage(result);
+  } else {
+    result.emplace();
+  }
+  fill_two_arm_binary(layout, rows, label_text, lines, result->input.data);
+  if (auto problem = pool_of_studies(options, *result)) result = std::move(*problem);
 }
 
 }  // namespace metapool

@@ -14,6 +14,7 @@
 #include "core/study_data.hpp"
 #include "effects/escalc.hpp"
 #include "io/csv_table.hpp"
+#include "io/study_reader.hpp"
 #include "models/model_types.hpp"
 
 namespace metapool {
@@ -79,5 +80,14 @@ Expected<PoolAnalysis> analyse_pool(CsvTable table, const AnalysisOptions& optio
 // previous analysis's per-study vectors is reused, so a warm worker
 // allocates none of them.
 void analyse_pool_reusing(CsvTable table, const AnalysisOptions& options, Expected<PoolAnalysis>& result);
+
+// The same for two-arm binary studies read without a table (the batch's
+// common rows; fill_two_arm_binary in io/study_reader.hpp): equal to
+// analyse_pool_reusing of the table of `rows` under `layout`'s header,
+// except that data.raw holds the header only. For options without
+// subgroups or moderators, which read the raw rows.
+void analyse_pool_reusing(const StudyData& layout, const std::vector<TwoArmRow>& rows, std::string_view label_text,
+                          const std::vector<int>& lines, const AnalysisOptions& options,
+                          Expected<PoolAnalysis>& result);
 
 }  // namespace metapool

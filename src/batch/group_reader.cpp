@@ -1,7 +1,10 @@
 #include "batch/group_reader.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
+#include "io/number.hpp"
 #include "io/short_text.hpp"
 
 namespace metapool::batch {
@@ -70,20 +73,46 @@ std::uint64_t GroupReader::key_hash(const std::vector<std::string>& key) const {
   return hash;
 }
 
+bool GroupReader::same_key(const PlainLine& row, const std::vector<std::string>& key) const {
+  for (std::size_t j = 0; j < m_by.size(); ++j) {
+    if (!short_text::equal(row.cell(m_by[j]), key[j])) return false;
+  }
+  return true;
+}
+
+namespace {
+
+Diagnostic no_data_rows(const CsvStreamReader& reader) {
+  Diagnostic d;
+  d.file = reader.source();
+  d.line = reader.header_line();
+  d.message = "the file has a header but no data rows; expected one row per study";
+  return d;
+}
+
+Diagnostic not_consecutive(const CsvStreamReader& reader, int line, std::size_t column,
+                           const std::vector<std::string>& key) {
+  Diagnostic d;
+  d.file = reader.source();
+  d.line = line;
+  d.column = static_cast<int>(column) + 1;
+  d.message = fmt::format("the rows of analysis ({}) are not consecutive: this value of the --by columns "
+                          "appeared earlier, before another analysis; sort the file by the --by columns",
+                          fmt::join(key, ", "));
+  return d;
+}
+
+}  // namespace
+
 Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
+  if (m_read_counts) return next_counted(group, keep_rows);
   if (m_done) return false;
   if (!m_has_pending) {
     auto got = m_reader->next(m_pending);
     if (!got) return got.error();
     if (!*got) {
       m_done = true;
-      if (m_next_index == 0) {
-        Diagnostic d;
-        d.file = m_reader->source();
-        d.line = m_reader->header_line();
-        d.message = "the file has a header but no data rows; expected one row per study";
-        return d;
-      }
+      if (m_next_index == 0) return no_data_rows(*m_reader);
       return false;
     }
     m_has_pending = true;
@@ -92,16 +121,7 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   group.first_line = m_pending.line;
   group.key.clear();
   for (std::size_t column : m_by) group.key.push_back(m_pending.fields[column]);
-  if (!m_seen.insert(key_hash(group.key))) {
-    Diagnostic d;
-    d.file = m_reader->source();
-    d.line = m_pending.line;
-    d.column = static_cast<int>(m_by.front()) + 1;
-    d.message = fmt::format("the rows of analysis ({}) are not consecutive: this value of the --by columns "
-                            "appeared earlier, before another analysis; sort the file by the --by columns",
-                            fmt::join(group.key, ", "));
-    return d;
-  }
+  if (!m_seen.insert(key_hash(group.key))) return not_consecutive(*m_reader, m_pending.line, m_by.front(), group.key);
   if (group.table.source != m_reader->source()) group.table.source = m_reader->source();
   group.table.header_line = m_reader->header_line();
   // group.table is either empty (moved into the previous analysis: size it
@@ -142,6 +162,132 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
     if (!same_key(m_pending, group.key)) break;
   }
   group.table.rows.resize(used);
+  m_previous_rows = group.rows;
+  return true;
+}
+
+// A common line of the group: its text, and its counts while the group's
+// rows all have good ones (else the group is analysed from its table,
+// which finds the problem).
+void GroupReader::add_plain(Group& group, const PlainLine& row) const {
+  const std::size_t offset = group.row_text.size();
+  const std::size_t size = row.text.size();
+  group.row_text.resize(offset + size + 1);
+  char* const out = group.row_text.data() + offset;
+  std::memcpy(out, row.text.data(), size);
+  out[size] = '\n';
+  group.row_lines.push_back(row.line);
+  if (!group.counts_ok) return;
+  const auto& columns = m_count_columns.count;
+  TwoArmRow counts;
+  if (!parse_small_whole(row.cell(columns[0]), counts.events_t) || !parse_small_whole(row.cell(columns[1]), counts.n_t) ||
+      !parse_small_whole(row.cell(columns[2]), counts.events_c) || !parse_small_whole(row.cell(columns[3]), counts.n_c) ||
+      counts.n_t == 0 || counts.n_c == 0 || counts.events_t > counts.n_t || counts.events_c > counts.n_c ||
+      group.row_text.size() > 0xFFFFFFFFU) {
+    group.counts_ok = false;
+    return;
+  }
+  if (m_count_columns.study) {
+    const std::string_view label = row.cell(*m_count_columns.study);
+    counts.label_offset = static_cast<std::uint32_t>(offset + static_cast<std::size_t>(label.data() - row.text.data()));
+    counts.label_size = static_cast<std::uint32_t>(label.size());
+  }
+  group.counts.push_back(counts);
+}
+
+// next() with read_counts: rows read by next_plain where they are common
+// lines (no strings made), else by next (their fields, or their error).
+Expected<bool> GroupReader::next_counted(Group& group, bool keep_rows) {
+  if (m_done) return false;
+  // The row about to be added to the group: m_plain (the reader's line),
+  // or the pending row (a common line as text, or a row split by next()).
+  enum class Row { Live, PendingPlain, PendingSplit };
+  Row row = Row::PendingSplit;
+  // Reads the next row; false at the end of the file.
+  const auto read = [&]() -> Expected<bool> {
+    auto status = m_reader->next_plain(m_plain);
+    if (!status) return status.error();
+    if (*status == PlainStatus::Plain) {
+      row = Row::Live;
+      return true;
+    }
+    if (*status == PlainStatus::End) return false;
+    auto got = m_reader->next(m_pending);
+    if (!got) return got.error();
+    row = Row::PendingSplit;
+    return *got;
+  };
+  if (!m_has_pending) {
+    auto got = read();
+    if (!got) return got.error();
+    if (!*got) {
+      m_done = true;
+      if (m_next_index == 0) return no_data_rows(*m_reader);
+      return false;
+    }
+  } else {
+    row = m_pending_is_plain ? Row::PendingPlain : Row::PendingSplit;
+  }
+  const PlainLine* plain = row == Row::Live ? &m_plain : row == Row::PendingPlain ? &m_pending_plain : nullptr;
+  group.index = m_next_index++;
+  group.first_line = plain != nullptr ? plain->line : m_pending.line;
+  group.key.resize(m_by.size());
+  for (std::size_t j = 0; j < m_by.size(); ++j) {
+    if (plain != nullptr) {
+      group.key[j].assign(plain->cell(m_by[j]));
+    } else {
+      group.key[j] = m_pending.fields[m_by[j]];
+    }
+  }
+  if (!m_seen.insert(key_hash(group.key))) return not_consecutive(*m_reader, group.first_line, m_by.front(), group.key);
+  group.table.rows.clear();
+  group.table.line.clear();
+  group.row_text.clear();
+  group.row_lines.clear();
+  group.counts.clear();
+  group.counts_ok = keep_rows;
+  group.rows = 0;
+  for (;;) {
+    ++group.rows;
+    if (keep_rows) {
+      if (plain != nullptr) {
+        add_plain(group, *plain);
+      } else {
+        group.row_text += m_pending.text;
+        group.row_text += '\n';
+        group.row_lines.push_back(m_pending.line);
+        group.counts_ok = false;
+      }
+    }
+    auto got = read();
+    if (!got) return got.error();
+    if (!*got) {
+      m_has_pending = false;
+      m_done = true;
+      break;
+    }
+    if (row == Row::Live) {
+      if (!same_key(m_plain, group.key)) {
+        // The first row of the next group: kept as text, with its cuts.
+        m_pending.text.assign(m_plain.text);
+        m_pending_plain.cuts = m_plain.cuts;
+        m_pending_plain.blanks = m_plain.blanks;
+        m_pending_plain.line = m_plain.line;
+        m_pending_plain.text = m_pending.text;
+        m_pending_is_plain = true;
+        m_has_pending = true;
+        break;
+      }
+      plain = &m_plain;
+    } else {
+      if (!same_key(m_pending, group.key)) {
+        m_pending_is_plain = false;
+        m_has_pending = true;
+        break;
+      }
+      plain = nullptr;
+    }
+  }
   m_previous_rows = group.rows;
   return true;
 }

@@ -4,6 +4,7 @@
 // consecutive), never the whole file.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "batch/hash_set.hpp"
 #include "core/expected.hpp"
 #include "io/csv_table.hpp"
+#include "io/study_reader.hpp"
 
 namespace metapool::batch {
 
@@ -28,6 +30,22 @@ struct Group {
   // in one block cross to its core instead of a vector of strings per row.
   std::string row_text;
   std::vector<int> row_lines;
+  // With GroupReader::read_counts: the rows' two-arm counts, read from their
+  // lines without splitting them into strings (labels as places in
+  // row_text), valid (counts_ok) when every row was a common line
+  // (PlainLine) whose counts are whole numbers with each total >= 1 and >=
+  // its events. The rows are in row_text and row_lines as well, so a group
+  // with any other row is analysed from its table, which gives its
+  // diagnostic.
+  std::vector<TwoArmRow> counts;
+  bool counts_ok = false;
+};
+
+// The 0-based columns of the two-arm counts (events_t, n_t, events_c, n_c)
+// and of the study labels, for GroupReader::read_counts.
+struct CountColumns {
+  std::array<std::size_t, 4> count{};
+  std::optional<std::size_t> study;
 };
 
 class GroupReader {
@@ -53,6 +71,14 @@ class GroupReader {
     m_keep_text = keep;
     m_reader->keep_text(keep);
   }
+  // Read each group's rows as Group::row_text, and their counts as
+  // Group::counts where they are common lines (the batch's fast path for
+  // two-arm binary data). Rows stay in text (never in Group::table).
+  void read_counts(const CountColumns& columns) {
+    m_count_columns = columns;
+    m_read_counts = true;
+    m_reader->keep_text(true);  // the text of rows that are not common lines
+  }
   // The --by columns' indices.
   const std::vector<std::size_t>& key_columns() const { return m_by; }
   // The index the next group will get.
@@ -61,6 +87,9 @@ class GroupReader {
  private:
   GroupReader() = default;
   bool same_key(const CsvRow& row, const std::vector<std::string>& key) const;
+  bool same_key(const PlainLine& row, const std::vector<std::string>& key) const;
+  Expected<bool> next_counted(Group& group, bool keep_rows);
+  void add_plain(Group& group, const PlainLine& row) const;
   std::uint64_t key_hash(const std::vector<std::string>& key) const;
 
   std::unique_ptr<CsvStreamReader> m_reader;
@@ -72,6 +101,13 @@ class GroupReader {
   std::size_t m_previous_rows = 0;     // rows of the last group (capacity hint)
   bool m_keep_text = false;
   HashSet64 m_seen;                    // hashes of the keys of finished groups
+  // read_counts: m_pending holds a common line as text only (its cuts in
+  // m_pending_plain), not split, when m_pending_is_plain.
+  bool m_read_counts = false;
+  CountColumns m_count_columns;
+  PlainLine m_plain;                   // the line just read
+  PlainLine m_pending_plain;           // the pending common line, viewing m_pending.text
+  bool m_pending_is_plain = false;
 };
 
 // Counts the groups of `path` and checks the whole file as `next` does

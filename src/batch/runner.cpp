@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "io/number.hpp"
+#include "io/study_reader.hpp"
 #include "analysis/report_data.hpp"
 #include "report/convert.hpp"
 #include "report/output_dir.hpp"
@@ -28,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 struct GroupOutput {
   std::string text;
   std::size_t rows = 0, failed = 0;
+  bool counted = false;  // analysed from the group's counts
   std::optional<Diagnostic> fatal;  // a report could not be written
 };
 
@@ -39,6 +41,10 @@ struct Context {
   std::string source;
   std::vector<std::string> header;
   int header_line = 0;
+  // Per configuration, the studies of the header alone (read_studies_into
+  // with no rows), when groups may be analysed from their counts
+  // (GroupReader::read_counts); empty otherwise.
+  std::vector<StudyData> layouts;
 };
 
 // analyse_pool into `result` (analyse_pool_reusing: the previous analysis's
@@ -49,6 +55,41 @@ void analyse_guarded(CsvTable table, const AnalysisOptions& options, Expected<Po
   } catch (const std::exception& e) {
     result = make_error(fmt::format("internal error in this analysis: {}", e.what()));
   }
+}
+
+// The same from a group's counts (Group::counts_ok).
+void analyse_guarded(const StudyData& layout, const Group& group, const AnalysisOptions& options,
+                     Expected<PoolAnalysis>& result) {
+  try {
+    analyse_pool_reusing(layout, group.counts, group.row_text, group.row_lines, options, result);
+  } catch (const std::exception& e) {
+    result = make_error(fmt::format("internal error in this analysis: {}", e.what()));
+  }
+}
+
+// The layouts of Context::layouts: when every configuration reads `header`
+// as two-arm binary data and needs nothing of a group but its counts (no
+// subgroups, moderators or reports, which read the rows as text), what each
+// reads for the header alone; else none.
+std::vector<StudyData> count_layouts(const BatchOptions& options, const std::string& source,
+                                     const std::vector<std::string>& header, int header_line) {
+  if (!options.read_counts || !options.reports.dir.empty()) return {};
+  CsvTable table;
+  table.source = source;
+  table.header = header;
+  table.header_line = header_line;
+  std::vector<StudyData> layouts;
+  for (const auto& config : options.configs) {
+    if (config.options.subgroup || !config.options.mods.empty()) return {};
+    auto layout = read_studies(table, config.options.measure);
+    if (!layout || layout->shape != DataShape::TwoArmBinary) return {};
+    if (!layouts.empty() &&
+        (layout->column != layouts.front().column || layout->column_study != layouts.front().column_study)) {
+      return {};
+    }
+    layouts.push_back(std::move(layout).value());
+  }
+  return layouts;
 }
 
 // One worker's copy of the configurations, pointing at the worker's own
@@ -129,9 +170,12 @@ void process_group(Group& group, const Context& context, WorkerState& worker, Gr
   out.text.clear();
   out.rows = out.failed = 0;
   out.fatal.reset();
-  // The rows: as the reader stored them, or (threaded) split from their text.
+  // The rows: their counts, as the reader stored them, or (threaded, or a
+  // group whose counts were not all read) split from their text.
+  const bool counted = group.counts_ok && !context.layouts.empty();
+  out.counted = counted;
   CsvTable* table = &group.table;
-  if (!group.row_lines.empty()) {
+  if (!counted && !group.row_lines.empty()) {
     table = worker.table_of(group, context);
     if (table == nullptr) {
       out.fatal = make_error(fmt::format("internal error: the rows of analysis {} (from line {}) did not split "
@@ -148,7 +192,9 @@ void process_group(Group& group, const Context& context, WorkerState& worker, Gr
     // it, unless a report still needs the rows.
     const bool last_use = c + 1 == configs.size() && !reports;
     Expected<PoolAnalysis>& result = worker.result();
-    if (last_use) {
+    if (counted) {
+      analyse_guarded(context.layouts[c], group, configs[c].options, result);
+    } else if (last_use) {
       analyse_guarded(std::move(*table), configs[c].options, result);
     } else {
       analyse_guarded(*table, configs[c].options, result);
@@ -161,7 +207,7 @@ void process_group(Group& group, const Context& context, WorkerState& worker, Gr
     // The moved table comes back as storage for the next group's rows (see
     // GroupReader::next and WorkerState::table_of): no per-row allocation in
     // a long batch.
-    if (last_use && result) *table = std::move(result->input.data.raw);
+    if (last_use && result && !counted) *table = std::move(result->input.data.raw);
   }
 }
 
@@ -184,6 +230,7 @@ class Collector {
     ++m_summary.groups;
     m_summary.rows += group.rows;
     m_summary.failed += group.failed;
+    m_summary.counted += group.counted ? 1 : 0;
     if (m_progress) {
       m_progress(BatchProgress{m_summary.groups, m_total,
                                std::chrono::duration<double>(Clock::now() - m_start).count()});
@@ -437,8 +484,23 @@ Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& 
                                     ec.message()));
     }
   }
-  const Context context{options, result_columns(key_names), key_names, reader->source(), reader->header(),
-                        reader->header_line()};
+  const Context context{options,
+                        result_columns(key_names),
+                        key_names,
+                        reader->source(),
+                        reader->header(),
+                        reader->header_line(),
+                        count_layouts(options, reader->source(), reader->header(), reader->header_line())};
+  if (!context.layouts.empty()) {
+    const StudyData& layout = context.layouts.front();
+    CountColumns columns;
+    const std::array<Role, 4> roles{Role::EventsT, Role::NT, Role::EventsC, Role::NC};
+    for (std::size_t r = 0; r < roles.size(); ++r) {
+      columns.count[r] = static_cast<std::size_t>(layout.column[static_cast<std::size_t>(roles[r])] - 1);
+    }
+    if (layout.column_study > 0) columns.study = static_cast<std::size_t>(layout.column_study - 1);
+    reader->read_counts(columns);
+  }
   if (!output(render_header(key_names, options.format))) {
     return make_error("cannot write the results (disk full, or the reader of the output closed it?)");
   }

@@ -48,6 +48,11 @@ struct BatchOptions {
   BatchReports reports;
   std::size_t total_groups = 0;          // groups in the file when known (progress), else 0
   std::size_t chunk_rows = 0;            // data rows per hand-off to a worker thread; 0 = the default
+  // Analyse two-arm binary groups of common lines from their counts, read
+  // without a table of strings (GroupReader::read_counts), where the
+  // configurations allow it; false reads every group as a table (the same
+  // results: tests compare the two).
+  bool read_counts = true;
 };
 
 struct BatchProgress {
@@ -60,6 +65,7 @@ struct BatchSummary {
   std::size_t groups = 0;          // groups of this shard processed
   std::size_t rows = 0;            // rows written (groups x configurations)
   std::size_t failed = 0;          // rows with status error
+  std::size_t counted = 0;         // groups analysed from their counts (BatchOptions::read_counts)
 };
 
 // Receives output text in order; returns false when writing failed.

@@ -525,6 +525,10 @@ struct CsvStreamReader::Impl {
   std::unique_ptr<LineSource> lines;
   std::optional<SplitError> split_error;
   bool failed = false;
+  // A line next_plain looked at and left for next() (still in the
+  // LineSource's buffer, and its line number still the LineSource's).
+  bool has_pending = false;
+  std::string_view pending;
 
   // The next physical line (false at the end), or an error.
   Expected<bool> raw_line(const std::string& source, std::string_view& line) {
@@ -612,8 +616,13 @@ Expected<bool> CsvStreamReader::next(CsvRow& row) {
   // refuses are checked, and then read by the general splitter.
   bool split = false;
   for (;;) {
-    auto got = impl.raw_line(m_source, line);
-    if (!got || !*got) return got;
+    if (impl.has_pending) {
+      line = impl.pending;
+      impl.has_pending = false;
+    } else {
+      auto got = impl.raw_line(m_source, line);
+      if (!got || !*got) return got;
+    }
     split = split_plain_line(line, row.fields);
     if (split) break;
     auto kept = impl.check_line(m_source, line);
@@ -634,6 +643,35 @@ Expected<bool> CsvStreamReader::next(CsvRow& row) {
     return error_at(m_source, row.line, column, ragged_message(row.fields.size(), m_header.size()));
   }
   return true;
+}
+
+Expected<PlainStatus> CsvStreamReader::next_plain(PlainLine& plain) {
+  Impl& impl = *m_impl;
+  if (impl.failed) return error_at(m_source, 0, 0, "cannot read the file after an earlier error");
+  if (impl.has_pending) return PlainStatus::Other;
+  const std::size_t wanted = m_header.size() - 1;  // a header has at least one column
+  if (plain.cuts.size() != wanted) plain.cuts.resize(wanted);
+  std::string_view line;
+  for (;;) {
+    auto got = impl.raw_line(m_source, line);
+    if (!got) return got.error();
+    if (!*got) return PlainStatus::End;
+    if (!line.empty()) break;  // an empty line: skipped, as next() skips it
+  }
+  std::size_t commas = 0;
+  bool blanks = false;
+  // The tests of split_plain_line (so next() would split this line at once,
+  // with no check of its own), and the header's number of fields.
+  if (line.size() > 0xFFFFFFFFU || !scan_common_line(line.data(), line.size(), wanted, plain.cuts.data(), commas, blanks) ||
+      commas != wanted || (blanks && is_blank(line))) {
+    impl.pending = line;
+    impl.has_pending = true;
+    return PlainStatus::Other;
+  }
+  plain.text = line;
+  plain.line = impl.lines->line_number();
+  plain.blanks = blanks;
+  return PlainStatus::Plain;
 }
 
 bool split_csv_row(std::string_view text, std::vector<std::string>& fields) {

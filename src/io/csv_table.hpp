@@ -4,6 +4,7 @@
 // not correctly rounded; see io/number.hpp).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -43,6 +44,34 @@ struct CsvRow {
   std::string text;                 // the line as read (CR dropped), when the reader keeps it
 };
 
+// A common line of a file (ASCII without quotes or control bytes, with as
+// many fields as the header; what CsvStreamReader::next splits without a
+// second look), not split into strings: CsvStreamReader::next_plain.
+struct PlainLine {
+  std::string_view text;           // the line; valid until the reader's next call
+  int line = 0;                    // physical line
+  bool blanks = false;             // it has a space: cells are trimmed of spaces
+  std::vector<std::uint32_t> cuts;  // the offsets of its commas (header().size() - 1)
+
+  // The cell of 0-based `column` (< cuts.size() + 1), trimmed as the
+  // reader's fields are: the same text as CsvRow::fields[column].
+  std::string_view cell(std::size_t column) const {
+    std::size_t first = column == 0 ? 0 : cuts[column - 1] + 1;
+    std::size_t last = column < cuts.size() ? cuts[column] : text.size();
+    if (blanks) {
+      while (first < last && text[first] == ' ') ++first;
+      while (last > first && text[last - 1] == ' ') --last;
+    }
+    return std::string_view(text.data() + first, last - first);
+  }
+};
+
+enum class PlainStatus {
+  Plain,  // the next row is a common line (PlainLine)
+  Other,  // the next line is not one; next() reads it, or gives its error
+  End,    // no more lines
+};
+
 class CsvStreamReader {
  public:
   // Opens `path` ("-" = standard input) and reads the header. Errors: as
@@ -64,6 +93,15 @@ class CsvStreamReader {
   // With true, next() also copies each row's line into CsvRow::text (for
   // handing rows to another thread as compact text; see split_csv_row).
   void keep_text(bool keep) { m_keep_text = keep; }
+
+  // The next row, when it is a common line, without splitting it (the batch
+  // reads two-arm counts from such lines directly): Plain, with `line` set;
+  // blank lines before it are skipped as next() skips them. Other when the
+  // next non-empty line is not a common line with header().size() fields:
+  // it stays unread, and next() reads it next (its fields, or its error:
+  // a ragged row, a quoting error...). End at the end of the file. An error
+  // for a read failure or a line too long (the reader is then unusable).
+  Expected<PlainStatus> next_plain(PlainLine& line);
 
  private:
   struct Impl;

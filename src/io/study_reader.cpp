@@ -111,21 +111,6 @@ RoleColumns find_role_columns(const CsvTable& table) {
   return out;
 }
 
-// A whole number of up to 15 digits, as parse_number reads it (exact in a
-// double); false for anything else, which parse_number then reads. Inline:
-// read_studies converts every count of every analysis of a batch.
-inline bool parse_small_whole(std::string_view text, double& value) {
-  if (text.empty() || text.size() > 15) return false;
-  std::uint64_t whole = 0;
-  for (const char c : text) {
-    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(c)) - unsigned{'0'};
-    if (digit > 9) return false;
-    whole = whole * 10 + digit;
-  }
-  value = static_cast<double>(whole);
-  return true;
-}
-
 // One cell of a required column: the number it holds, or the error for
 // it (not a number, missing, not finite, or outside what `role` allows).
 // Out of line: read_studies_into reads the common cell, a count, itself.
@@ -278,6 +263,17 @@ Expected<DataShape> infer_shape(const CsvTable& table, const RoleColumns& column
                                   describe(best->shape)));
 }
 
+// A study's label: its cell, or "Study N" (1-based row) when it has none.
+// Copied once from the cell (no temporary and two moves per study, as a
+// ternary over strings makes).
+void add_label(std::vector<std::string>& labels, std::string_view cell, std::size_t row) {
+  if (!cell.empty()) {
+    labels.emplace_back(cell);
+  } else {
+    labels.push_back(fmt::format("Study {}", row + 1));
+  }
+}
+
 }  // namespace
 
 const char* role_name(Role role) {
@@ -396,19 +392,42 @@ std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measur
 
   const auto& study_column = columns.study;
   if (study_column) data.column_study = static_cast<int>(*study_column) + 1;
-  // Each label copied once from its cell (no temporary and two moves per
-  // study, as a ternary over strings makes).
   data.study.reserve(k);
   for (std::size_t row = 0; row < k; ++row) {
-    const std::string* cell = study_column ? &table.rows[row][*study_column] : nullptr;
-    if (cell != nullptr && !cell->empty()) {
-      data.study.push_back(*cell);
-    } else {
-      data.study.push_back(fmt::format("Study {}", row + 1));
-    }
+    add_label(data.study, study_column ? std::string_view(table.rows[row][*study_column]) : std::string_view(), row);
   }
   data.raw = std::move(table);
   return std::nullopt;
+}
+
+void fill_two_arm_binary(const StudyData& layout, const std::vector<TwoArmRow>& rows, std::string_view label_text,
+                         const std::vector<int>& lines, StudyData& data) {
+  const std::size_t k = rows.size();
+  data.source = layout.source;
+  data.shape = layout.shape;
+  data.line = lines;
+  auto& events_t = data.values[static_cast<std::size_t>(Role::EventsT)];
+  auto& n_t = data.values[static_cast<std::size_t>(Role::NT)];
+  auto& events_c = data.values[static_cast<std::size_t>(Role::EventsC)];
+  auto& n_c = data.values[static_cast<std::size_t>(Role::NC)];
+  events_t.resize(k);
+  n_t.resize(k);
+  events_c.resize(k);
+  n_c.resize(k);
+  data.study.reserve(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const TwoArmRow& row = rows[i];
+    events_t[i] = row.events_t;
+    n_t[i] = row.n_t;
+    events_c[i] = row.events_c;
+    n_c[i] = row.n_c;
+    add_label(data.study, label_text.substr(row.label_offset, row.label_size), i);
+  }
+  data.column = layout.column;
+  data.column_study = layout.column_study;
+  data.raw.source = layout.raw.source;
+  data.raw.header = layout.raw.header;
+  data.raw.header_line = layout.raw.header_line;
 }
 
 }  // namespace metapool

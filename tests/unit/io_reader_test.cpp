@@ -293,3 +293,100 @@ TEST_CASE("short_text::assign and equal agree with std::string at every length",
     if (size > 0) CHECK_FALSE(metapool::short_text::equal(text, text.substr(0, size - 1)));
   }
 }
+
+namespace {
+
+// The rows of `text` read by next_plain, and by next where next_plain
+// leaves a line to it (as the batch reads two-arm counts), with how many
+// came as common lines; or the first error.
+struct PlainRead {
+  std::vector<metapool::CsvRow> rows;
+  std::size_t plain = 0;
+  std::optional<metapool::Diagnostic> error;
+};
+
+PlainRead plain_rows(const std::string& text, const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("metapool_io_plain_" + name + ".csv");
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+  auto reader = metapool::CsvStreamReader::open(path.string());
+  std::filesystem::remove(path);
+  PlainRead out;
+  if (!reader) {
+    out.error = reader.error();
+    return out;
+  }
+  metapool::PlainLine line;
+  for (;;) {
+    auto status = (*reader)->next_plain(line);
+    if (!status) {
+      out.error = status.error();
+      return out;
+    }
+    if (*status == metapool::PlainStatus::End) return out;
+    metapool::CsvRow row;
+    if (*status == metapool::PlainStatus::Plain) {
+      ++out.plain;
+      REQUIRE(line.cuts.size() + 1 == (*reader)->header().size());
+      for (std::size_t c = 0; c <= line.cuts.size(); ++c) row.fields.emplace_back(line.cell(c));
+      row.line = line.line;
+    } else {
+      auto got = (*reader)->next(row);
+      if (!got) {
+        out.error = got.error();
+        return out;
+      }
+      if (!*got) return out;
+    }
+    out.rows.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("CSV stream reader: next_plain gives next's fields for common lines and leaves the others to it", "[io]") {
+  std::mt19937 random(20261204);
+  const std::vector<std::string> cells{"12", " 7", "8 ", "  ", "", "s1", "a b", "\"q,1\"", "\"\"", "x\ty", "\xC3\xA9",
+                                       "NA", "0", "123456789012345678"};
+  for (int round = 0; round < 40; ++round) {
+    INFO("round " << round);
+    std::string text = "outcome,study,events_t,n_t\n";
+    for (int i = 0; i < 300; ++i) {
+      const auto pick = random() % 20;
+      if (pick == 0) {
+        text += "\n";  // blank lines are skipped by both
+      } else if (pick == 1) {
+        text += "   \n";
+      } else if (pick == 2 && round % 4 == 0) {
+        text += "o1,s,1\n";  // ragged: next_plain leaves it, next reports it
+      } else if (pick == 3 && round % 4 == 1) {
+        text += "o1,s,1,2\r\n";  // CRLF: the line source drops the CR, so a common line
+      } else if (pick == 4 && round % 4 == 2) {
+        text += "o1,s,1,2\rx\n";  // a CR inside: next's error
+      } else {
+        for (int c = 0; c < 4; ++c) {
+          text += c == 0 ? "" : ",";
+          text += random() % 3 == 0 ? cells[random() % cells.size()] : std::to_string(random() % 100);
+        }
+        text += "\n";
+      }
+    }
+    const auto reference = stream_rows(text, "plain_ref");
+    const PlainRead read = plain_rows(text, "plain");
+    if (!reference) {
+      REQUIRE(read.error);
+      CHECK(read.error->line == reference.error().line);
+      CHECK(read.error->column == reference.error().column);
+      CHECK(read.error->message == reference.error().message);
+      continue;
+    }
+    REQUIRE_FALSE(read.error);
+    REQUIRE(read.rows.size() == reference->size());
+    CHECK(read.plain > read.rows.size() / 2);
+    CHECK(read.plain < read.rows.size());
+    for (std::size_t i = 0; i < read.rows.size(); ++i) {
+      INFO("row " << i);
+      CHECK(read.rows[i].fields == (*reference)[i].fields);
+      CHECK(read.rows[i].line == (*reference)[i].line);
+    }
+  }
+}
