@@ -280,6 +280,7 @@ struct PerStudyStorage {
   std::string source;
   std::vector<std::string> study;
   std::vector<int> line;
+  std::vector<std::string> header;
   std::array<std::vector<double>, kRoleCount> values;
   std::vector<double> yi, vi, sei, ci_lb, ci_ub;
   std::vector<std::uint8_t> cc_applied;
@@ -295,6 +296,7 @@ void for_each_kept(PoolAnalysis& analysis, PerStudyStorage& storage, F f) {
   f(data.source, storage.source);
   f(data.study, storage.study);
   f(data.line, storage.line);
+  f(data.raw.header, storage.header);
   for (std::size_t r = 0; r < data.values.size(); ++r) f(data.values[r], storage.values[r]);
   EffectSizes& es = analysis.input.effects;
   f(es.yi, storage.yi);

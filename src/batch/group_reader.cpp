@@ -1,6 +1,6 @@
 #include "batch/group_reader.hpp"
 
-#include <cstring>
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -29,6 +29,10 @@ Expected<GroupReader> GroupReader::open(const std::string& path, const std::vect
       if (previous == *column) return make_error(fmt::format("--by names column \"{}\" twice", name));
     }
     self.m_by.push_back(*column);
+  }
+  self.m_by_leading = true;
+  for (std::size_t j = 0; j < self.m_by.size(); ++j) {
+    self.m_by_leading = self.m_by_leading && std::find(self.m_by.begin(), self.m_by.end(), j) != self.m_by.end();
   }
   return self;
 }
@@ -73,7 +77,21 @@ std::uint64_t GroupReader::key_hash(const std::vector<std::string>& key) const {
   return hash;
 }
 
+// A key of leading columns, in a row without spaces, is the row's bytes up
+// to the last key cell's end; m_key_prefix holds those of the group's first
+// row (taken from a row without spaces too).
+std::optional<std::string_view> GroupReader::key_prefix(const PlainLine& row) const {
+  if (!m_by_leading || row.blanks) return std::nullopt;
+  const std::size_t last = m_by.size() - 1;
+  return row.text.substr(0, last < row.cuts.size() ? row.cuts[last] : row.text.size());
+}
+
 bool GroupReader::same_key(const PlainLine& row, const std::vector<std::string>& key) const {
+  if (m_key_prefix_valid && !row.blanks) {
+    const std::size_t last = m_by.size() - 1;
+    const std::size_t end = last < row.cuts.size() ? row.cuts[last] : row.text.size();
+    return short_text::equal(std::string_view(row.text.data(), end), m_key_prefix);
+  }
   for (std::size_t j = 0; j < m_by.size(); ++j) {
     if (!short_text::equal(row.cell(m_by[j]), key[j])) return false;
   }
@@ -171,11 +189,8 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
 // which finds the problem).
 void GroupReader::add_plain(Group& group, const PlainLine& row) const {
   const std::size_t offset = group.row_text.size();
-  const std::size_t size = row.text.size();
-  group.row_text.resize(offset + size + 1);
-  char* const out = group.row_text.data() + offset;
-  std::memcpy(out, row.text.data(), size);
-  out[size] = '\n';
+  group.row_text.append(row.text);
+  group.row_text.push_back('\n');
   group.row_lines.push_back(row.line);
   if (!group.counts_ok) return;
   const auto& columns = m_count_columns.count;
@@ -240,6 +255,9 @@ Expected<bool> GroupReader::next_counted(Group& group, bool keep_rows) {
     }
   }
   if (!m_seen.insert(key_hash(group.key))) return not_consecutive(*m_reader, group.first_line, m_by.front(), group.key);
+  const auto prefix = plain != nullptr ? key_prefix(*plain) : std::nullopt;
+  m_key_prefix_valid = prefix.has_value();
+  if (prefix) m_key_prefix.assign(*prefix);
   group.table.rows.clear();
   group.table.line.clear();
   group.row_text.clear();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "batch/hash_set.hpp"
@@ -88,6 +89,7 @@ class GroupReader {
   GroupReader() = default;
   bool same_key(const CsvRow& row, const std::vector<std::string>& key) const;
   bool same_key(const PlainLine& row, const std::vector<std::string>& key) const;
+  std::optional<std::string_view> key_prefix(const PlainLine& row) const;
   Expected<bool> next_counted(Group& group, bool keep_rows);
   void add_plain(Group& group, const PlainLine& row) const;
   std::uint64_t key_hash(const std::vector<std::string>& key) const;
@@ -108,6 +110,12 @@ class GroupReader {
   PlainLine m_plain;                   // the line just read
   PlainLine m_pending_plain;           // the pending common line, viewing m_pending.text
   bool m_pending_is_plain = false;
+  // When the --by columns are the first columns of the header: the bytes
+  // of the group's first row up to the end of its last key cell, for a
+  // row without spaces (its cells are its bytes) to be compared at once.
+  bool m_by_leading = false;
+  bool m_key_prefix_valid = false;
+  std::string m_key_prefix;
 };
 
 // Counts the groups of `path` and checks the whole file as `next` does
