@@ -455,7 +455,23 @@ class LineSource {
 
   int line_number() const { return m_line; }
 
-  Status next(std::string_view& line) {
+  // next() for a line that is whole in the buffer (inline: the common
+  // case, once per row of a batch), else next() itself.
+  [[gnu::always_inline]] Status next_inline(std::string_view& line) {
+    const char* const first = m_buffer.data() + m_begin;
+    const std::size_t available = m_end - m_begin;
+    const auto* newline = m_started ? static_cast<const char*>(std::memchr(first, '\n', available)) : nullptr;
+    if (newline == nullptr) return next(line);
+    std::size_t length = static_cast<std::size_t>(newline - first);
+    m_begin += length + 1;
+    ++m_line;
+    if (length + 1 > kMaxLine) return Status::TooLong;
+    if (length > 0 && first[length - 1] == '\r') --length;
+    line = std::string_view(first, length);
+    return Status::Line;
+  }
+
+  [[gnu::noinline]] Status next(std::string_view& line) {
     if (!m_started) {
       m_started = true;
       while (m_end < 3 && !m_eof) {
@@ -532,20 +548,20 @@ struct CsvStreamReader::Impl {
 
   // The next physical line (false at the end), or an error.
   Expected<bool> raw_line(const std::string& source, std::string_view& line) {
-    switch (lines->next(line)) {
-      case LineSource::Status::End:
-        return false;
-      case LineSource::Status::TooLong:
-        failed = true;
-        return error_at(source, lines->line_number(), 0,
-                        "the line is longer than 16 MiB; expected one row of a CSV file per line");
-      case LineSource::Status::ReadError:
-        failed = true;
-        return error_at(source, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno)));
-      case LineSource::Status::Line:
-        break;
+    const LineSource::Status status = lines->next(line);
+    if (status == LineSource::Status::Line) return true;
+    if (status == LineSource::Status::End) return false;
+    return line_error(source, status);
+  }
+
+  // The error of a line that could not be read (TooLong, ReadError).
+  [[gnu::noinline]] Diagnostic line_error(const std::string& source, LineSource::Status status) {
+    failed = true;
+    if (status == LineSource::Status::TooLong) {
+      return error_at(source, lines->line_number(), 0,
+                      "the line is longer than 16 MiB; expected one row of a CSV file per line");
     }
-    return true;
+    return error_at(source, 0, 0, fmt::format("cannot read the file: {}", std::strerror(errno)));
   }
 
   // A line's checks before splitting: true to split it, false for a blank
@@ -653,9 +669,11 @@ Expected<PlainStatus> CsvStreamReader::next_plain(PlainLine& plain) {
   if (plain.cuts.size() != wanted) plain.cuts.resize(wanted);
   std::string_view line;
   for (;;) {
-    auto got = impl.raw_line(m_source, line);
-    if (!got) return got.error();
-    if (!*got) return PlainStatus::End;
+    const LineSource::Status status = impl.lines->next_inline(line);
+    if (status != LineSource::Status::Line) {
+      if (status == LineSource::Status::End) return PlainStatus::End;
+      return impl.line_error(m_source, status);
+    }
     if (!line.empty()) break;  // an empty line: skipped, as next() skips it
   }
   std::size_t commas = 0;
