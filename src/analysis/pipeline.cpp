@@ -281,6 +281,7 @@ struct PerStudyStorage {
   std::vector<std::string> study;
   std::vector<int> line;
   std::vector<std::string> header;
+  std::string raw_source;
   std::array<std::vector<double>, kRoleCount> values;
   std::vector<double> yi, vi, sei, ci_lb, ci_ub;
   std::vector<std::uint8_t> cc_applied;
@@ -297,6 +298,7 @@ void for_each_kept(PoolAnalysis& analysis, PerStudyStorage& storage, F f) {
   f(data.study, storage.study);
   f(data.line, storage.line);
   f(data.raw.header, storage.header);
+  f(data.raw.source, storage.raw_source);
   for (std::size_t r = 0; r < data.values.size(); ++r) f(data.values[r], storage.values[r]);
   EffectSizes& es = analysis.input.effects;
   f(es.yi, storage.yi);

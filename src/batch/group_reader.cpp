@@ -218,24 +218,32 @@ Expected<bool> GroupReader::next_counted(Group& group, bool keep_rows) {
   // or the pending row (a common line as text, or a row split by next()).
   enum class Row { Live, PendingPlain, PendingSplit };
   Row row = Row::PendingSplit;
-  // Reads the next row; false at the end of the file.
-  const auto read = [&]() -> Expected<bool> {
+  // Reads the next row: true, or false at the end of the file or for an
+  // error (then in `error`).
+  std::optional<Diagnostic> error;
+  const auto read = [&]() -> bool {
     auto status = m_reader->next_plain(m_plain);
-    if (!status) return status.error();
-    if (*status == PlainStatus::Plain) {
+    if (status && *status == PlainStatus::Plain) [[likely]] {
       row = Row::Live;
       return true;
     }
+    if (!status) {
+      error = std::move(status).error();
+      return false;
+    }
     if (*status == PlainStatus::End) return false;
     auto got = m_reader->next(m_pending);
-    if (!got) return got.error();
+    if (!got) {
+      error = std::move(got).error();
+      return false;
+    }
     row = Row::PendingSplit;
     return *got;
   };
   if (!m_has_pending) {
-    auto got = read();
-    if (!got) return got.error();
-    if (!*got) {
+    const bool got = read();
+    if (error) return *error;
+    if (!got) {
       m_done = true;
       if (m_next_index == 0) return no_data_rows(*m_reader);
       return false;
@@ -277,9 +285,8 @@ Expected<bool> GroupReader::next_counted(Group& group, bool keep_rows) {
         group.counts_ok = false;
       }
     }
-    auto got = read();
-    if (!got) return got.error();
-    if (!*got) {
+    if (!read()) {
+      if (error) return *error;
       m_has_pending = false;
       m_done = true;
       break;
