@@ -51,7 +51,15 @@ class HeldOutput {
   OutputSink m_downstream;
   Check m_check;
   std::size_t m_limit;
-  std::vector<std::unique_ptr<char[]>> m_blocks;  // full but the last
+  // A block's memory: mapped with its pages populated (or, where mapping
+  // fails, from new[]).
+  struct BlockDeleter {
+    bool mapped = false;
+    void operator()(char* block) const;
+  };
+  using Block = std::unique_ptr<char[], BlockDeleter>;
+  static Block new_block();
+  std::vector<Block> m_blocks;                    // full but the last
   std::size_t m_last_used = 0;                    // bytes in the last block
   bool m_passing_through = false;
   std::optional<Diagnostic> m_check_failure;
