@@ -13,6 +13,7 @@
 
 #include "batch/analysis_spec.hpp"
 #include "batch/runner.hpp"
+#include "support/batch_run.hpp"
 #include "support/run_cli.hpp"
 
 using metapool::test::TempDir;
@@ -86,12 +87,7 @@ std::string counts_csv(const Layout& layout, int groups, unsigned seed) {
   return csv;
 }
 
-struct Run {
-  bool ok = false;
-  std::string table;
-  std::string error;
-  batch::BatchSummary summary;
-};
+using Run = metapool::test::BatchRun;
 
 Run run(const std::string& path, const std::vector<batch::AnalysisConfig>& configs, bool read_counts,
         unsigned threads, batch::BatchFormat format = batch::BatchFormat::Csv, std::size_t chunk_rows = 0) {
@@ -103,19 +99,7 @@ Run run(const std::string& path, const std::vector<batch::AnalysisConfig>& confi
   options.threads = threads;
   options.chunk_rows = chunk_rows;
   options.read_counts = read_counts;
-  Run out;
-  const batch::OutputSink sink = [&](std::string_view text) {
-    out.table += text;
-    return true;
-  };
-  auto summary = batch::run_batch(options, sink, {});
-  out.ok = summary.has_value();
-  if (summary) {
-    out.summary = *summary;
-  } else {
-    out.error = summary.error().render();
-  }
-  return out;
+  return metapool::test::run_batch_collected(options);
 }
 
 std::vector<batch::AnalysisConfig> configs_of(const std::string& spec) {

@@ -10,6 +10,7 @@
 
 #include "batch/analysis_spec.hpp"
 #include "batch/runner.hpp"
+#include "support/batch_run.hpp"
 #include "support/run_cli.hpp"
 
 using metapool::test::TempDir;
@@ -41,12 +42,7 @@ std::string mixed_csv(int groups) {
   return csv;
 }
 
-struct Run {
-  bool ok = false;
-  std::string table;
-  std::string error;
-  batch::BatchSummary summary;
-};
+using Run = metapool::test::BatchRun;
 
 Run run(const std::string& path, unsigned threads, std::size_t chunk_rows, batch::BatchFormat format) {
   batch::BatchOptions options;
@@ -58,19 +54,7 @@ Run run(const std::string& path, unsigned threads, std::size_t chunk_rows, batch
   options.format = format;
   options.threads = threads;
   options.chunk_rows = chunk_rows;
-  Run out;
-  const batch::OutputSink sink = [&](std::string_view text) {
-    out.table += text;
-    return true;
-  };
-  auto summary = batch::run_batch(options, sink, {});
-  out.ok = summary.has_value();
-  if (summary) {
-    out.summary = *summary;
-  } else {
-    out.error = summary.error().render();
-  }
-  return out;
+  return metapool::test::run_batch_collected(options);
 }
 
 }  // namespace
