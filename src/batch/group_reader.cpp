@@ -87,10 +87,8 @@ std::optional<std::string_view> GroupReader::key_prefix(const PlainLine& row) co
 }
 
 bool GroupReader::same_key(const PlainLine& row, const std::vector<std::string>& key) const {
-  if (m_key_prefix_valid && !row.blanks) {
-    const std::size_t last = m_by.size() - 1;
-    const std::size_t end = last < row.cuts.size() ? row.cuts[last] : row.text.size();
-    return short_text::equal(std::string_view(row.text.data(), end), m_key_prefix);
+  if (m_key_prefix_valid) {
+    if (const auto prefix = key_prefix(row)) return short_text::equal(*prefix, m_key_prefix);
   }
   for (std::size_t j = 0; j < m_by.size(); ++j) {
     if (!short_text::equal(row.cell(m_by[j]), key[j])) return false;
@@ -266,8 +264,6 @@ Expected<bool> GroupReader::next_counted(Group& group, bool keep_rows) {
   const auto prefix = plain != nullptr ? key_prefix(*plain) : std::nullopt;
   m_key_prefix_valid = prefix.has_value();
   if (prefix) m_key_prefix.assign(*prefix);
-  group.table.rows.clear();
-  group.table.line.clear();
   group.row_text.clear();
   group.row_lines.clear();
   group.counts.clear();

@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -41,10 +42,9 @@ struct Context {
   std::string source;
   std::vector<std::string> header;
   int header_line = 0;
-  // Per configuration, the studies of the header alone (read_studies_into
-  // with no rows), when groups may be analysed from their counts
-  // (GroupReader::read_counts); empty otherwise.
-  std::vector<StudyData> layouts;
+  // The studies of the header alone (read_studies_into with no rows), when
+  // groups may be analysed from their counts (GroupReader::read_counts).
+  std::optional<StudyData> count_layout;
 };
 
 // analyse_pool into `result` (analyse_pool_reusing: the previous analysis's
@@ -67,29 +67,26 @@ void analyse_guarded(const StudyData& layout, const Group& group, const Analysis
   }
 }
 
-// The layouts of Context::layouts: when every configuration reads `header`
-// as two-arm binary data and needs nothing of a group but its counts (no
-// subgroups, moderators or reports, which read the rows as text), what each
-// reads for the header alone; else none.
-std::vector<StudyData> count_layouts(const BatchOptions& options, const std::string& source,
-                                     const std::vector<std::string>& header, int header_line) {
-  if (!options.read_counts || !options.reports.dir.empty()) return {};
+// Context::count_layout: when every configuration reads `header` as
+// two-arm binary data and needs nothing of a group but its counts (no
+// subgroups, moderators or reports, which read the rows as text), what they
+// read for the header alone (the same for all: the columns of that shape
+// do not depend on the measure); else none.
+std::optional<StudyData> count_layout(const BatchOptions& options, const std::string& source,
+                                      const std::vector<std::string>& header, int header_line) {
+  if (!options.read_counts || !options.reports.dir.empty()) return std::nullopt;
   CsvTable table;
   table.source = source;
   table.header = header;
   table.header_line = header_line;
-  std::vector<StudyData> layouts;
+  std::optional<StudyData> layout;
   for (const auto& config : options.configs) {
-    if (config.options.subgroup || !config.options.mods.empty()) return {};
-    auto layout = read_studies(table, config.options.measure);
-    if (!layout || layout->shape != DataShape::TwoArmBinary) return {};
-    if (!layouts.empty() &&
-        (layout->column != layouts.front().column || layout->column_study != layouts.front().column_study)) {
-      return {};
-    }
-    layouts.push_back(std::move(layout).value());
+    if (config.options.subgroup || !config.options.mods.empty()) return std::nullopt;
+    auto read = read_studies(table, config.options.measure);
+    if (!read || read->shape != DataShape::TwoArmBinary) return std::nullopt;
+    if (!layout) layout = std::move(read).value();
   }
-  return layouts;
+  return layout;
 }
 
 // One worker's copy of the configurations, pointing at the worker's own
@@ -172,7 +169,7 @@ void process_group(Group& group, const Context& context, WorkerState& worker, Gr
   out.fatal.reset();
   // The rows: their counts, as the reader stored them, or (threaded, or a
   // group whose counts were not all read) split from their text.
-  const bool counted = group.counts_ok && !context.layouts.empty();
+  const bool counted = group.counts_ok && context.count_layout.has_value();
   out.counted = counted;
   CsvTable* table = &group.table;
   if (!counted && !group.row_lines.empty()) {
@@ -193,7 +190,7 @@ void process_group(Group& group, const Context& context, WorkerState& worker, Gr
     const bool last_use = c + 1 == configs.size() && !reports;
     Expected<PoolAnalysis>& result = worker.result();
     if (counted) {
-      analyse_guarded(context.layouts[c], group, configs[c].options, result);
+      analyse_guarded(*context.count_layout, group, configs[c].options, result);
     } else if (last_use) {
       analyse_guarded(std::move(*table), configs[c].options, result);
     } else {
@@ -490,9 +487,9 @@ Expected<BatchSummary> run_batch(const BatchOptions& options, const OutputSink& 
                         reader->source(),
                         reader->header(),
                         reader->header_line(),
-                        count_layouts(options, reader->source(), reader->header(), reader->header_line())};
-  if (!context.layouts.empty()) {
-    const StudyData& layout = context.layouts.front();
+                        count_layout(options, reader->source(), reader->header(), reader->header_line())};
+  if (context.count_layout) {
+    const StudyData& layout = *context.count_layout;
     CountColumns columns;
     const std::array<Role, 4> roles{Role::EventsT, Role::NT, Role::EventsC, Role::NC};
     for (std::size_t r = 0; r < roles.size(); ++r) {

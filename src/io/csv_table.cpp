@@ -722,13 +722,7 @@ bool scan_plain_rows(const std::string& path, int header_line, std::size_t colum
     if (!scan_common_line(data, size, last_key + 1, cut, commas, blanks) || commas + 1 != columns) return false;
     if (blanks && is_blank(std::string_view(data, size))) return false;
     const auto field = [&](std::size_t column) {
-      std::size_t first = column == 0 ? 0 : cut[column - 1] + 1;
-      std::size_t last = column < commas ? cut[column] : size;
-      if (blanks) {
-        while (first < last && data[first] == ' ') ++first;
-        while (last > first && data[last - 1] == ' ') --last;
-      }
-      return std::string_view(data + first, last - first);
+      return common_cell(std::string_view(data, size), cut, commas, blanks, column);
     };
     bool same = !first_row;
     for (std::size_t j = 0; same && j < key_columns.size(); ++j) {

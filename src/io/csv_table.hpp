@@ -44,6 +44,21 @@ struct CsvRow {
   std::string text;                 // the line as read (CR dropped), when the reader keeps it
 };
 
+// The cell of 0-based `column` of a common line (see PlainLine) with
+// `commas` commas, whose offsets `cuts` holds at least up to the column's
+// own: trimmed of spaces when the line has any (`blanks`), as the reader
+// trims its fields.
+inline std::string_view common_cell(std::string_view text, const std::uint32_t* cuts, std::size_t commas, bool blanks,
+                                    std::size_t column) {
+  std::size_t first = column == 0 ? 0 : cuts[column - 1] + 1;
+  std::size_t last = column < commas ? cuts[column] : text.size();
+  if (blanks) {
+    while (first < last && text[first] == ' ') ++first;
+    while (last > first && text[last - 1] == ' ') --last;
+  }
+  return std::string_view(text.data() + first, last - first);
+}
+
 // A common line of a file (ASCII without quotes or control bytes, with as
 // many fields as the header; what CsvStreamReader::next splits without a
 // second look), not split into strings: CsvStreamReader::next_plain.
@@ -56,13 +71,7 @@ struct PlainLine {
   // The cell of 0-based `column` (< cuts.size() + 1), trimmed as the
   // reader's fields are: the same text as CsvRow::fields[column].
   std::string_view cell(std::size_t column) const {
-    std::size_t first = column == 0 ? 0 : cuts[column - 1] + 1;
-    std::size_t last = column < cuts.size() ? cuts[column] : text.size();
-    if (blanks) {
-      while (first < last && text[first] == ' ') ++first;
-      while (last > first && text[last - 1] == ' ') --last;
-    }
-    return std::string_view(text.data() + first, last - first);
+    return common_cell(text, cuts.data(), cuts.size(), blanks, column);
   }
 };
 

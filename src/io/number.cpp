@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdint>
 #include <system_error>
 
 namespace metapool {
@@ -23,15 +22,7 @@ ParsedNumber parse_number(std::string_view text) {
   if (is_missing_text(text)) return {NumberStatus::Missing, 0.0};
   // Whole numbers of up to 15 digits (counts, sample sizes) are exact in a
   // double: the same value from_chars gives, without its general machinery.
-  if (text.size() <= 15) {
-    std::uint64_t whole = 0;
-    bool digits_only = true;
-    for (char c : text) {
-      digits_only = digits_only && c >= '0' && c <= '9';
-      whole = whole * 10 + static_cast<unsigned char>(c - '0');
-    }
-    if (digits_only) return {NumberStatus::Ok, static_cast<double>(whole)};
-  }
+  if (double whole = 0.0; parse_small_whole(text, whole)) return {NumberStatus::Ok, whole};
   std::string_view body = text;
   if (body.front() == '+') body.remove_prefix(1);
   // from_chars accepts only a plain decimal literal here (no hex, no spaces).
