@@ -176,6 +176,26 @@ TEST_CASE("batch: output is the same for 1 and 4 threads", "[batch]") {
   CHECK(piped.out == one.out);
 }
 
+TEST_CASE("batch: a table of several MiB written with --out equals standard output", "[batch]") {
+  // --out starts the writeback of every MiB while the analyses go on; the
+  // file must still be the whole table, and no temporary file may be left.
+  TempDir dir;
+  const auto file = dir.write("long.csv", generated(2500));
+  const auto out = dir.path() / "table.csv";
+  const std::string args = fmt::format("batch '{}' --by outcome,timepoint --analyses 'method=REML;method=DL'",
+                                       file.string());
+  const CliRun to_stdout = run_cli(args + " --threads 2");
+  const CliRun to_file = run_cli(args + fmt::format(" --threads 2 --out '{}'", out.string()));
+  REQUIRE(to_stdout.status == 0);
+  REQUIRE(to_file.status == 0);
+  CHECK(to_file.out.empty());
+  CHECK(to_stdout.out.size() > 2 * (std::size_t{1} << 20));
+  CHECK(slurp(out) == to_stdout.out);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 2);  // long.csv and table.csv
+}
+
 TEST_CASE("batch: shards merged by group_index equal the full run", "[batch]") {
   TempDir dir;
   const auto file = dir.write("long.csv", generated(50));
