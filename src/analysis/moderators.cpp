@@ -57,7 +57,7 @@ Expected<ModeratorDesign> build_design(const StudyData& data, const std::vector<
   for (std::size_t study : candidates) {
     std::vector<std::string> missing;
     for (std::size_t col : cols) {
-      if (is_missing_text(raw.rows[study][col])) missing.push_back(raw.header[col]);
+      if (is_missing_text(raw.cell(study, col))) missing.push_back(raw.header[col]);
     }
     if (missing.empty()) {
       out.studies.push_back(study);
@@ -80,10 +80,10 @@ Expected<ModeratorDesign> build_design(const StudyData& data, const std::vector<
     std::optional<std::size_t> first_text;
     for (std::size_t i = 0; i < k; ++i) {
       const std::size_t study = out.studies[i];
-      const ParsedNumber parsed = parse_number(raw.rows[study][col]);
+      const ParsedNumber parsed = parse_number(raw.cell(study, col));
       if (parsed.status == NumberStatus::NotFinite) {
         return at_cell(data, study, col,
-                       fmt::format("moderator {} = \"{}\" is not a finite number", mod.name, raw.rows[study][col]));
+                       fmt::format("moderator {} = \"{}\" is not a finite number", mod.name, raw.cell(study, col)));
       }
       if (parsed.status == NumberStatus::Ok) {
         values[i] = parsed.value;
@@ -93,18 +93,18 @@ Expected<ModeratorDesign> build_design(const StudyData& data, const std::vector<
     }
     if (first_text) {
       mod.categorical = true;
-      for (std::size_t i = 0; i < k; ++i) mod.levels.push_back(raw.rows[out.studies[i]][col]);
+      for (std::size_t i = 0; i < k; ++i) mod.levels.emplace_back(raw.cell(out.studies[i], col));
       std::sort(mod.levels.begin(), mod.levels.end());
       mod.levels.erase(std::unique(mod.levels.begin(), mod.levels.end()), mod.levels.end());
       const bool some_numbers = std::any_of(out.studies.begin(), out.studies.end(), [&](std::size_t study) {
-        return parse_number(raw.rows[study][col]).status == NumberStatus::Ok;
+        return parse_number(raw.cell(study, col)).status == NumberStatus::Ok;
       });
       if (some_numbers) {
         const std::size_t study = out.studies[*first_text];
         out.warnings.push_back(fmt::format(
             "{}:{}:{}: moderator {} is treated as categorical: \"{}\" is not a number (its {} distinct values "
             "become {} levels)",
-            data.source, data.line[study], col + 1, mod.name, raw.rows[study][col], mod.levels.size(),
+            data.source, data.line[study], col + 1, mod.name, raw.cell(study, col), mod.levels.size(),
             mod.levels.size()));
       }
     }
@@ -116,12 +116,12 @@ Expected<ModeratorDesign> build_design(const StudyData& data, const std::vector<
       return at_cell(data, study, col,
                      fmt::format("moderator {} has the single value \"{}\" in all {} studies of the model; its "
                                  "coefficient cannot be estimated (singular design)",
-                                 mod.name, raw.rows[study][col], k));
+                                 mod.name, raw.cell(study, col), k));
     }
     if (mod.categorical) {
       for (std::size_t l = 1; l < mod.levels.size(); ++l) {
         std::vector<double> dummy(k);
-        for (std::size_t i = 0; i < k; ++i) dummy[i] = raw.rows[out.studies[i]][col] == mod.levels[l] ? 1.0 : 0.0;
+        for (std::size_t i = 0; i < k; ++i) dummy[i] = raw.cell(out.studies[i], col) == mod.levels[l] ? 1.0 : 0.0;
         out.x.names.push_back(mod.name + mod.levels[l]);
         out.x.columns.push_back(std::move(dummy));
       }

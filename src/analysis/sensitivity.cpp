@@ -34,8 +34,8 @@ Expected<std::vector<std::size_t>> order_by(const StudyData& data, const std::ve
   bool numeric = true;
   values.clear();
   for (std::size_t j = 0; j < used.size(); ++j) {
-    const std::string& cell = raw.rows[used[j]][*col];
-    values.push_back(cell);
+    const std::string_view cell = raw.cell(used[j], *col);
+    values.emplace_back(cell);
     if (is_missing_text(cell)) {
       Diagnostic d;
       d.file = data.source;

@@ -130,7 +130,7 @@ Expected<SubgroupAnalysis> analyse_subgroups(const StudyData& data, const Effect
   std::vector<std::string> dropped;
   std::vector<std::size_t> in_model;  // studies with a subgroup value
   for (std::size_t study : used) {
-    const std::string& value = raw.rows[study][*col];
+    const std::string_view value = raw.cell(study, *col);
     if (is_missing_text(value)) {
       dropped.push_back(fmt::format("{} (line {})", data.study[study], data.line[study]));
       continue;
@@ -138,7 +138,7 @@ Expected<SubgroupAnalysis> analyse_subgroups(const StudyData& data, const Effect
     in_model.push_back(study);
     auto it = std::find_if(out.groups.begin(), out.groups.end(), [&](const SubgroupFit& g) { return g.name == value; });
     if (it == out.groups.end()) {
-      out.groups.push_back(SubgroupFit{value, {}, {}, std::nullopt});
+      out.groups.push_back(SubgroupFit{std::string(value), {}, {}, std::nullopt});
       it = out.groups.end() - 1;
     }
     it->studies.push_back(study);
@@ -167,13 +167,13 @@ Expected<SubgroupAnalysis> analyse_subgroups(const StudyData& data, const Effect
       Moderator& m = design->moderators.front();
       if (!m.categorical) {
         std::vector<std::string> levels;
-        for (std::size_t s : design->studies) levels.push_back(raw.rows[s][*col]);
+        for (std::size_t s : design->studies) levels.emplace_back(raw.cell(s, *col));
         std::sort(levels.begin(), levels.end());
         levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
         design->x = intercept_only(design->studies.size());
         for (std::size_t l = 1; l < levels.size(); ++l) {
           std::vector<double> dummy;
-          for (std::size_t s : design->studies) dummy.push_back(raw.rows[s][*col] == levels[l] ? 1.0 : 0.0);
+          for (std::size_t s : design->studies) dummy.push_back(raw.cell(s, *col) == levels[l] ? 1.0 : 0.0);
           design->x.names.push_back(out.column + levels[l]);
           design->x.columns.push_back(std::move(dummy));
         }

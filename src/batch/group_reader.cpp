@@ -146,23 +146,16 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   // rows, their vectors and strings are storage to reuse. A row is swapped
   // with the reader's, so the reader splits the next line into an old row's
   // strings and nothing is allocated once the first groups have been read.
-  std::size_t used = 0;
-  group.table.line.clear();
+  group.table.clear_rows();
   group.row_text.clear();
   group.row_lines.clear();
   const bool keep_table = keep_rows && !m_keep_text;
-  if (keep_table) {
-    group.table.rows.reserve(m_previous_rows);
-    group.table.line.reserve(m_previous_rows);
-  }
   group.rows = 0;
   if (keep_table && group.table.header.size() != header().size()) group.table.header = header();
   for (;;) {
     ++group.rows;
     if (keep_table) {
-      if (used == group.table.rows.size()) group.table.rows.emplace_back();
-      group.table.rows[used++].swap(m_pending.fields);
-      group.table.line.push_back(m_pending.line);
+      if (!group.table.add_row(m_pending.fields, m_pending.line)) return make_error("an analysis's cells pass 4 GiB");
     } else if (keep_rows) {
       group.row_text += m_pending.text;
       group.row_text += '\n';
@@ -177,7 +170,6 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
     }
     if (!same_key(m_pending, group.key)) break;
   }
-  group.table.rows.resize(used);
   m_previous_rows = group.rows;
   return true;
 }

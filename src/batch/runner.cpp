@@ -111,13 +111,12 @@ class WorkerState {
     if (table.header.size() != context.header.size()) table.header = context.header;
     if (table.source != context.source) table.source = context.source;
     table.header_line = context.header_line;
-    table.line = group.row_lines;
-    table.rows.resize(group.row_lines.size());
+    table.clear_rows();
     std::string_view text = group.row_text;
-    for (auto& row : table.rows) {
+    for (int line : group.row_lines) {
       const std::size_t end = text.find('\n');
-      if (end == std::string_view::npos || !split_csv_row(text.substr(0, end), row) ||
-          row.size() != table.header.size()) {
+      if (end == std::string_view::npos || !split_csv_row(text.substr(0, end), m_fields) ||
+          m_fields.size() != table.header.size() || !table.add_row(m_fields, line)) {
         return nullptr;
       }
       text.remove_prefix(end + 1);
@@ -129,6 +128,7 @@ class WorkerState {
   stats::QuantileMemo m_quantiles;
   std::vector<AnalysisConfig> m_configs;
   CsvTable m_table;
+  std::vector<std::string> m_fields;
   Expected<PoolAnalysis> m_result{std::in_place};
 };
 

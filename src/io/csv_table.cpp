@@ -351,6 +351,66 @@ bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kMaxBlockText = 0xFFFFFFFFU;  // offsets are 32-bit
+
+template <class Cells>
+bool add_cells(CsvTable& table, const Cells& cells, int line) {
+  std::size_t bytes = 0;
+  for (const auto& cell : cells) bytes += cell.size();
+  if (table.text.size() + bytes > kMaxBlockText) return false;
+  for (const auto& cell : cells) {
+    table.bounds.push_back(static_cast<std::uint32_t>(table.text.size()));
+    table.text.append(cell);
+    table.bounds.push_back(static_cast<std::uint32_t>(table.text.size()));
+  }
+  table.line.push_back(line);
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> CsvTable::row_cells(std::size_t row) const {
+  std::vector<std::string> cells;
+  cells.reserve(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) cells.emplace_back(cell(row, c));
+  return cells;
+}
+
+bool CsvTable::add_row(const std::vector<std::string_view>& cells, int row_line) {
+  return add_cells(*this, cells, row_line);
+}
+
+bool CsvTable::add_row(const std::vector<std::string>& cells, int row_line) {
+  return add_cells(*this, cells, row_line);
+}
+
+bool CsvTable::add_row_from(const CsvTable& other, std::size_t row) {
+  const std::size_t columns = header.size();
+  const std::uint32_t first = other.bounds[2 * row * columns];
+  const std::uint32_t last = other.bounds[2 * (row + 1) * columns - 1];
+  if (text.size() + (last - first) > kMaxBlockText) return false;
+  const auto shift = static_cast<std::uint32_t>(text.size()) - first;  // unsigned wrap-around is exact
+  text.append(other.text, first, last - first);
+  for (std::size_t i = 2 * row * columns; i < 2 * (row + 1) * columns; ++i) bounds.push_back(other.bounds[i] + shift);
+  line.push_back(other.line[row]);
+  return true;
+}
+
+void CsvTable::clear_rows() {
+  text.clear();
+  bounds.clear();
+  line.clear();
+}
+
+void CsvTable::pop_row() {
+  if (line.empty()) return;
+  bounds.resize(bounds.size() - 2 * header.size());
+  text.resize(bounds.empty() ? 0 : bounds.back());
+  line.pop_back();
+}
+
 std::optional<std::size_t> CsvTable::find_column(std::string_view name) const {
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (equal_ignoring_ascii_case(header[i], name)) return i;
@@ -402,13 +462,14 @@ Expected<CsvTable> parse_csv_text(std::string_view text, const std::string& sour
         const int column = static_cast<int>(std::min(fields.size(), table.header.size())) + 1;
         return error_at(source, line, column, ragged_message(fields.size(), table.header.size()));
       }
-      table.rows.push_back(std::move(fields));
-      table.line.push_back(line);
+      if (!table.add_row(fields, line)) {
+        return error_at(source, line, 0, "the file's cells pass 4 GiB; split it into smaller files");
+      }
     }
   } catch (const io::error::base& e) {
     return error_at(source, 0, 0, fmt::format("cannot read the file: {}", e.what()));
   }
-  if (table.rows.empty()) {
+  if (table.row_count() == 0) {
     return error_at(source, table.header_line, 0,
                     "the file has a header but no data rows; expected one row per study");
   }

@@ -16,15 +16,47 @@
 
 namespace metapool {
 
+// A block of CSV rows in columns: the cells' bytes in one text buffer and
+// each cell's place in it, with each row's physical line. No string per
+// cell: a reader appends a row's line (or its unquoted cells) to `text` once
+// and records where its cells are. Every command reads its input into one
+// of these (`pool` the whole file, `batch` one block per analysis).
 struct CsvTable {
-  std::string source;                           // name used in diagnostics
-  std::vector<std::string> header;              // as written (trimmed)
-  std::vector<std::vector<std::string>> rows;   // each has header.size() cells
-  std::vector<int> line;                        // physical line of each row (header = its own line)
+  std::string source;                 // name used in diagnostics
+  std::vector<std::string> header;    // as written (trimmed)
   int header_line = 1;
+  std::vector<int> line;              // physical line of each row
+
+  std::size_t row_count() const { return line.size(); }
+  std::size_t column_count() const { return header.size(); }
+  // The cell of 0-based `row` and `column` (< column_count()), valid until
+  // the table changes.
+  std::string_view cell(std::size_t row, std::size_t column) const {
+    const std::size_t at = 2 * (row * header.size() + column);
+    return std::string_view(text.data() + bounds[at], bounds[at + 1] - bounds[at]);
+  }
+  // A copy of a row's cells (tests, and reports that list the raw rows).
+  std::vector<std::string> row_cells(std::size_t row) const;
+
+  // Appends a row of column_count() cells at physical line `line`. False
+  // (nothing appended) when the text would pass 4 GiB.
+  bool add_row(const std::vector<std::string_view>& cells, int line);
+  bool add_row(const std::vector<std::string>& cells, int line);
+  // Appends row `row` of `other` (same columns).
+  bool add_row_from(const CsvTable& other, std::size_t row);
+  // Drops every row, keeping the storage (a batch reuses a block per group).
+  void clear_rows();
+  // Drops the last row.
+  void pop_row();
 
   // 0-based index of a column, matched case-insensitively.
   std::optional<std::size_t> find_column(std::string_view name) const;
+
+  // The storage, for the reader that fills it (io/csv_table.cpp): the bytes
+  // of the cells, and per cell its first and one-past-last offset in
+  // `text`, row after row.
+  std::string text;
+  std::vector<std::uint32_t> bounds;
 };
 
 // Reads `path` ("-" reads standard input, shown as "<stdin>" in messages).

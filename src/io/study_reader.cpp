@@ -116,7 +116,7 @@ RoleColumns find_role_columns(const CsvTable& table) {
 // Out of line: read_studies_into reads the common cell, a count, itself.
 [[gnu::noinline]] std::optional<Diagnostic> read_cell(const CsvTable& table, std::size_t row, std::size_t index,
                                                       Role role, double& out) {
-  const std::string& text = table.rows[row][index];
+  const std::string_view text = table.cell(row, index);
   const auto fail = [&](std::string message) {
     Diagnostic d;
     d.file = table.source;
@@ -345,7 +345,7 @@ std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measur
   }
   const bool sei_for_vi = data.shape == DataShape::Generic && !columns[Role::Vi];
 
-  const std::size_t k = table.rows.size();
+  const std::size_t k = table.row_count();
   for (Role required : entry->required) {
     const Role role = sei_for_vi && required == Role::Vi ? Role::Sei : required;
     const auto index = *columns[role];
@@ -359,7 +359,7 @@ std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measur
       // A count is a whole number: parse_number's first case, inline, which
       // needs no sign or wholeness check; anything else (and a total of 0,
       // an error) is read and checked by read_cell.
-      if (count && parse_small_whole(table.rows[row][index], values[row]) && !(total && values[row] == 0)) continue;
+      if (count && parse_small_whole(table.cell(row, index), values[row]) && !(total && values[row] == 0)) continue;
       if (auto problem = read_cell(table, row, index, role, values[row])) return problem;
     }
   }
@@ -394,7 +394,7 @@ std::optional<Diagnostic> read_studies_into(CsvTable table, std::optional<Measur
   if (study_column) data.column_study = static_cast<int>(*study_column) + 1;
   data.study.reserve(k);
   for (std::size_t row = 0; row < k; ++row) {
-    add_label(data.study, study_column ? std::string_view(table.rows[row][*study_column]) : std::string_view(), row);
+    add_label(data.study, study_column ? table.cell(row, *study_column) : std::string_view(), row);
   }
   data.raw = std::move(table);
   return std::nullopt;

@@ -32,7 +32,7 @@ Table effects_table(const EffectsAnalysis& analysis, bool exact) {
   const auto num = [&](double v) { return exact ? format_exact(v) : format_fixed(v, 4); };
   for (std::size_t i = 0; i < es.k(); ++i) {
     std::vector<std::string> row{data.study[i]};
-    for (std::size_t c : extra) row.push_back(data.raw.rows[i][c]);
+    for (std::size_t c : extra) row.emplace_back(data.raw.cell(i, c));
     for (double v : {es.yi[i], es.vi[i], es.sei[i], es.ci_lb[i], es.ci_ub[i]}) row.push_back(num(v));
     if (notes || exact) row.push_back(es.note[i]);
     table.rows.push_back(std::move(row));
@@ -68,7 +68,7 @@ std::string render_effects(const EffectsAnalysis& analysis, OutputFormat format)
         row["ci_ub"] = json_number(es.ci_ub[i]);
         row["cc_applied"] = static_cast<bool>(es.cc_applied[i]);
         if (!es.computed(i)) row["note"] = es.note[i];
-        for (std::size_t c : extra) row[analysis.data.raw.header[c]] = analysis.data.raw.rows[i][c];
+        for (std::size_t c : extra) row[analysis.data.raw.header[c]] = analysis.data.raw.cell(i, c);
         studies.push_back(std::move(row));
       }
       out["studies"] = std::move(studies);

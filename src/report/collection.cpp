@@ -199,12 +199,12 @@ std::string arm_counts(const CsvTable& raw, std::size_t row, const char* events,
   const auto e = raw.find_column(events);
   const auto m = raw.find_column(n);
   if (!e || !m) return {};
-  return raw.rows[row][*e] + "/" + raw.rows[row][*m];
+  return fmt::format("{}/{}", raw.cell(row, *e), raw.cell(row, *m));
 }
 
 std::string cell_of(const CsvTable& raw, std::size_t row, std::string_view column) {
   const auto c = raw.find_column(column);
-  return c ? raw.rows[row][*c] : std::string();
+  return c ? std::string(raw.cell(row, *c)) : std::string();
 }
 
 }  // namespace
@@ -239,11 +239,11 @@ Expected<std::vector<CollectionEntry>> read_collection_manifest(const CsvTable& 
   }
   const auto get = [&](std::size_t row, const char* name) {
     const auto c = table.find_column(name);
-    return c ? table.rows[row][*c] : std::string();
+    return c ? std::string(table.cell(row, *c)) : std::string();
   };
   std::vector<CollectionEntry> out;
   std::set<std::string> seen;
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+  for (std::size_t r = 0; r < table.row_count(); ++r) {
     CollectionEntry e;
     e.line = table.line[r];
     e.id = get(r, "id");
@@ -314,8 +314,9 @@ std::vector<ValueCount> tally_column(const CsvTable& table, std::string_view col
   std::vector<ValueCount> out;
   const auto c = table.find_column(column);
   if (!c) return out;
-  for (const auto& row : table.rows) {
-    const std::string& value = row[*c].empty() ? std::string("not given") : row[*c];
+  for (std::size_t r = 0; r < table.row_count(); ++r) {
+    const std::string_view cell = table.cell(r, *c);
+    const std::string value = cell.empty() ? std::string("not given") : std::string(cell);
     auto it = std::find_if(out.begin(), out.end(), [&](const ValueCount& v) { return v.value == value; });
     if (it == out.end()) {
       out.push_back({value, 1});
@@ -538,7 +539,7 @@ std::vector<OutputFile> build_collection_index(const std::vector<CollectionAnaly
     text += flagged.empty() ? "." : fmt::format("; flagged: {}.", fmt::join(flagged, ", "));
     // Pass-through provenance columns of the figures file, matched by line.
     std::map<int, std::size_t> row_of_line;
-    for (std::size_t r = 0; r < options.reproduce_raw.rows.size(); ++r) {
+    for (std::size_t r = 0; r < options.reproduce_raw.row_count(); ++r) {
       row_of_line[options.reproduce_raw.line[r]] = r;
     }
     LinkTable t;

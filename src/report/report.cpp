@@ -308,7 +308,7 @@ Table data_table(const PoolAnalysis& a) {
   const CsvTable& raw = a.input.data.raw;
   Table table;
   for (const auto& name : raw.header) table.add_column(name, Align::Left);
-  table.rows = raw.rows;
+  for (std::size_t r = 0; r < raw.row_count(); ++r) table.rows.push_back(raw.row_cells(r));
   return table;
 }
 
@@ -909,7 +909,7 @@ std::vector<OutputFile> build_report(const ReportData& data, const ReportOptions
     sections.push_back(std::move(s));
 
     Section raw{"data", "Data as read", "", ""};
-    const std::string note = fmt::format("{} rows and {} columns of {}, as text.", d.raw.rows.size(),
+    const std::string note = fmt::format("{} rows and {} columns of {}, as text.", d.raw.row_count(),
                                          d.raw.header.size(), options.input_name);
     raw.html = html_paragraph(note) + html_table_block(data_table(a), "", "data.csv");
     raw.markdown = md(note) + "\n\n" + md_table_block(data_table(a), "data.csv");

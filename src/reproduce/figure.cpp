@@ -166,10 +166,9 @@ Diagnostic located(const CsvTable& table, int line, std::optional<std::size_t> c
 // Reads one arm of one row; `required` for the treatment arm.
 Expected<std::optional<ArmInput>> read_arm(const CsvTable& table, std::size_t row_idx, const ArmColumns& cols,
                                            bool required, const std::string& default_label) {
-  const auto& row = table.rows[row_idx];
   const int line = table.line[row_idx];
   const auto cell = [&](std::optional<std::size_t> col) -> std::string_view {
-    return col ? trim(row[*col]) : std::string_view{};
+    return col ? trim(table.cell(row_idx, *col)) : std::string_view{};
   };
   const auto name = [&](std::optional<std::size_t> col, const char* fallback) {
     return FieldName{col ? table.header[*col] : std::string(fallback), true};
@@ -199,7 +198,7 @@ Expected<std::optional<ArmInput>> read_arm(const CsvTable& table, std::size_t ro
                                           name(cols.percent, "percent_t").name)));
   }
   ArmInput arm;
-  arm.label = cols.label && !trim(row[*cols.label]).empty() ? std::string(trim(row[*cols.label])) : default_label;
+  arm.label = cols.label && !trim(table.cell(row_idx, *cols.label)).empty() ? std::string(trim(table.cell(row_idx, *cols.label))) : default_label;
   if (events_given) {
     auto events = parse_count(events_text, name(cols.events, "events"));
     if (!events) return located(table, line, cols.events, events.error());
@@ -247,14 +246,13 @@ Expected<std::vector<FigureInput>> read_figures(const CsvTable& table) {
   const auto figure_col = table.find_column("figure");
 
   std::vector<FigureInput> figures;
-  figures.reserve(table.rows.size());
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    const auto& row = table.rows[r];
+  figures.reserve(table.row_count());
+  for (std::size_t r = 0; r < table.row_count(); ++r) {
     FigureInput figure;
     figure.line = table.line[r];
-    if (id_col) figure.id = std::string(trim(row[*id_col]));
-    if (study_col) figure.study = std::string(trim(row[*study_col]));
-    if (figure_col) figure.figure = std::string(trim(row[*figure_col]));
+    if (id_col) figure.id = std::string(trim(table.cell(r, *id_col)));
+    if (study_col) figure.study = std::string(trim(table.cell(r, *study_col)));
+    if (figure_col) figure.figure = std::string(trim(table.cell(r, *figure_col)));
     auto treatment = read_arm(table, r, t, true, "treatment");
     if (!treatment) return treatment.error();
     figure.treatment = std::move(**treatment);

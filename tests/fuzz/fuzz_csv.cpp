@@ -49,13 +49,13 @@ void check_stream_reader(std::string_view text, const metapool::Expected<metapoo
     // again: that must give the same fields.
     if (!metapool::split_csv_row(row.text, resplit) || resplit != row.fields) std::abort();
     if (table) {
-      if (count >= table->rows.size() || row.fields != table->rows[count] || row.line != table->line[count]) {
+      if (count >= table->row_count() || row.fields != table->row_cells(count) || row.line != table->line[count]) {
         std::abort();
       }
     }
     ++count;
   }
-  if (table && (!stream_ok || count != table->rows.size())) std::abort();
+  if (table && (!stream_ok || count != table->row_count())) std::abort();
   if (!table && stream_ok && count > 0) std::abort();
   std::remove(path.c_str());
 }

@@ -92,7 +92,7 @@ TEST_CASE("batch group reader: consecutive rows form a group, a repeat is an err
   REQUIRE(*reader->next(group, false));
   CHECK(group.index == 1);
   CHECK(group.rows == 1);
-  CHECK(group.table.rows.empty());
+  CHECK(group.table.row_count() == 0);
   REQUIRE(*reader->next(group, true));
   CHECK(group.key == std::vector<std::string>{"b", "1"});
   CHECK(group.table.line == std::vector<int>{6});

@@ -63,10 +63,10 @@ TEST_CASE("CSV splitter: quotes, escapes, trimming and UTF-8", "[io]") {
       "t.csv");
   REQUIRE(table);
   CHECK(table->header == std::vector<std::string>{"study", "a", "b"});
-  REQUIRE(table->rows.size() == 3);
-  CHECK(table->rows[0] == std::vector<std::string>{"Smith, 2001", " x ", "say \"hi\""});
-  CHECK(table->rows[1] == std::vector<std::string>{"Müller", "", ""});
-  CHECK(table->rows[2] == std::vector<std::string>{"plain", "", "3"});
+  REQUIRE(table->row_count() == 3);
+  CHECK(table->row_cells(0) == std::vector<std::string>{"Smith, 2001", " x ", "say \"hi\""});
+  CHECK(table->row_cells(1) == std::vector<std::string>{"Müller", "", ""});
+  CHECK(table->row_cells(2) == std::vector<std::string>{"plain", "", "3"});
 
   const auto bad_utf8 = metapool::parse_csv_text("a,b\nx,\xC3\x28\n", "t.csv");
   REQUIRE_FALSE(bad_utf8);
@@ -201,10 +201,10 @@ TEST_CASE("CSV stream reader gives parse_csv_text's rows across its 64 KiB read 
   REQUIRE(table);
   const auto rows = stream_rows(text, "blocks");
   REQUIRE(rows);
-  REQUIRE(rows->size() == table->rows.size());
+  REQUIRE(rows->size() == table->row_count());
   for (std::size_t i = 0; i < rows->size(); ++i) {
     INFO("row " << i);
-    CHECK((*rows)[i].fields == table->rows[i]);
+    CHECK((*rows)[i].fields == table->row_cells(i));
     CHECK((*rows)[i].line == table->line[i]);
   }
   CHECK(rows->back().fields == std::vector<std::string>{"last", "1", "end"});

@@ -101,12 +101,12 @@ TEST_CASE("ketamine collection: the reproduction table has every reported figure
   REQUIRE(id_column);
   auto table = metapool::read_csv_file((out / "reproduce.csv").string());
   REQUIRE(table);
-  REQUIRE(table->rows.size() == figures->rows.size());
+  REQUIRE(table->row_count() == figures->row_count());
   const std::string html = slurp(out / "index.html");
-  for (std::size_t i = 0; i < figures->rows.size(); ++i) {
-    const std::string& id = figures->rows[i][*id_column];
+  for (std::size_t i = 0; i < figures->row_count(); ++i) {
+    const std::string id(figures->cell(i, *id_column));
     INFO(id);
-    CHECK(table->rows[i][*table->find_column("id")] == id);
+    CHECK(table->cell(i, *table->find_column("id")) == id);
     CHECK(html.find("<tr><td>" + id + "</td>") != std::string::npos);
   }
   CHECK(html.find("32 of 33 checked figures are consistent; flagged: S3c-1.") != std::string::npos);
@@ -142,14 +142,14 @@ TEST_CASE("ketamine collection: the committed reports/ketamine index matches a f
   REQUIRE(fresh);
   REQUIRE(committed);
   REQUIRE(fresh->header == committed->header);
-  REQUIRE(fresh->rows.size() == committed->rows.size());
+  REQUIRE(fresh->row_count() == committed->row_count());
   const auto command = fresh->find_column("command");
   REQUIRE(command);
-  for (std::size_t r = 0; r < fresh->rows.size(); ++r) {
+  for (std::size_t r = 0; r < fresh->row_count(); ++r) {
     for (std::size_t c = 0; c < fresh->header.size(); ++c) {
       if (c == *command) continue;
       INFO(fresh->header[c] << " row " << r);
-      CHECK(fresh->rows[r][c] == committed->rows[r][c]);
+      CHECK(fresh->cell(r, c) == committed->cell(r, c));
     }
   }
   CHECK(fs::exists(source_path("reports/ketamine/index.html")));

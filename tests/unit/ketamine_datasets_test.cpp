@@ -128,12 +128,12 @@ TEST_CASE("ketamine datasets: reported figures reproduce, every row, only S3c-1 
   REQUIRE(id_column);
   auto figures = reproduce::read_figures(*table);
   REQUIRE(figures);
-  REQUIRE(figures->size() == table->rows.size());
+  REQUIRE(figures->size() == table->row_count());
   CHECK(figures->size() == 33);  // README: 33 rows
   std::set<std::string> inconsistent;
   for (std::size_t i = 0; i < figures->size(); ++i) {
     const auto result = reproduce::reproduce_figure((*figures)[i], reproduce::ReproduceOptions{});
-    CHECK(result.id == table->rows[i][*id_column]);
+    CHECK(result.id == table->cell(i, *id_column));
     INFO(result.id);
     CHECK(result.treatment.intervals.has_value());
     for (const reproduce::ArmResult* arm : {&result.treatment, result.control ? &*result.control : nullptr}) {

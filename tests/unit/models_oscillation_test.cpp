@@ -110,8 +110,8 @@ TEST_CASE("metareg: a stalled REML fit takes a handful of iterations, not the ca
     const auto index = table->find_column(name);
     REQUIRE(index);
     std::vector<double> values;
-    for (const auto& row : table->rows) {
-      const auto parsed = metapool::parse_number(row[*index]);
+    for (std::size_t row = 0; row < table->row_count(); ++row) {
+      const auto parsed = metapool::parse_number(table->cell(row, *index));
       REQUIRE(parsed.status == metapool::NumberStatus::Ok);
       values.push_back(parsed.value);
     }

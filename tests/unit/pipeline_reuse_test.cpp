@@ -69,7 +69,8 @@ TEST_CASE("analyse_pool_reusing gives analyse_pool's result after any earlier an
       if (fresh) {
         CHECK(reused->input.data.study == fresh->input.data.study);
         CHECK(reused->input.effects.note == fresh->input.effects.note);
-        CHECK(reused->input.data.raw.rows == fresh->input.data.raw.rows);
+        CHECK(reused->input.data.raw.text == fresh->input.data.raw.text);
+        CHECK(reused->input.data.raw.bounds == fresh->input.data.raw.bounds);
       } else {
         ++errors;
       }
