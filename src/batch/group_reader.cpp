@@ -155,7 +155,13 @@ Expected<bool> GroupReader::next(Group& group, bool keep_rows) {
   for (;;) {
     ++group.rows;
     if (keep_table) {
-      if (!group.table.add_row(m_pending.fields, m_pending.line)) return make_error("an analysis's cells pass 4 GiB");
+      if (!group.table.add_row(m_pending.fields, m_pending.line)) {
+        Diagnostic d;
+        d.file = m_reader->source();
+        d.line = m_pending.line;
+        d.message = "the cells of this analysis pass 4 GiB; split it into smaller files";
+        return d;
+      }
     } else if (keep_rows) {
       group.row_text += m_pending.text;
       group.row_text += '\n';

@@ -355,20 +355,6 @@ namespace {
 
 constexpr std::size_t kMaxBlockText = 0xFFFFFFFFU;  // offsets are 32-bit
 
-template <class Cells>
-bool add_cells(CsvTable& table, const Cells& cells, int line) {
-  std::size_t bytes = 0;
-  for (const auto& cell : cells) bytes += cell.size();
-  if (table.text.size() + bytes > kMaxBlockText) return false;
-  for (const auto& cell : cells) {
-    table.bounds.push_back(static_cast<std::uint32_t>(table.text.size()));
-    table.text.append(cell);
-    table.bounds.push_back(static_cast<std::uint32_t>(table.text.size()));
-  }
-  table.line.push_back(line);
-  return true;
-}
-
 }  // namespace
 
 std::vector<std::string> CsvTable::row_cells(std::size_t row) const {
@@ -378,23 +364,16 @@ std::vector<std::string> CsvTable::row_cells(std::size_t row) const {
   return cells;
 }
 
-bool CsvTable::add_row(const std::vector<std::string_view>& cells, int row_line) {
-  return add_cells(*this, cells, row_line);
-}
-
 bool CsvTable::add_row(const std::vector<std::string>& cells, int row_line) {
-  return add_cells(*this, cells, row_line);
-}
-
-bool CsvTable::add_row_from(const CsvTable& other, std::size_t row) {
-  const std::size_t columns = header.size();
-  const std::uint32_t first = other.bounds[2 * row * columns];
-  const std::uint32_t last = other.bounds[2 * (row + 1) * columns - 1];
-  if (text.size() + (last - first) > kMaxBlockText) return false;
-  const auto shift = static_cast<std::uint32_t>(text.size()) - first;  // unsigned wrap-around is exact
-  text.append(other.text, first, last - first);
-  for (std::size_t i = 2 * row * columns; i < 2 * (row + 1) * columns; ++i) bounds.push_back(other.bounds[i] + shift);
-  line.push_back(other.line[row]);
+  std::size_t bytes = 0;
+  for (const auto& cell : cells) bytes += cell.size();
+  if (text.size() + bytes > kMaxBlockText) return false;
+  for (const auto& cell : cells) {
+    bounds.push_back(static_cast<std::uint32_t>(text.size()));
+    text.append(cell);
+    bounds.push_back(static_cast<std::uint32_t>(text.size()));
+  }
+  line.push_back(row_line);
   return true;
 }
 
@@ -402,13 +381,6 @@ void CsvTable::clear_rows() {
   text.clear();
   bounds.clear();
   line.clear();
-}
-
-void CsvTable::pop_row() {
-  if (line.empty()) return;
-  bounds.resize(bounds.size() - 2 * header.size());
-  text.resize(bounds.empty() ? 0 : bounds.back());
-  line.pop_back();
 }
 
 std::optional<std::size_t> CsvTable::find_column(std::string_view name) const {

@@ -17,10 +17,9 @@
 namespace metapool {
 
 // A block of CSV rows in columns: the cells' bytes in one text buffer and
-// each cell's place in it, with each row's physical line. No string per
-// cell: a reader appends a row's line (or its unquoted cells) to `text` once
-// and records where its cells are. Every command reads its input into one
-// of these (`pool` the whole file, `batch` one block per analysis).
+// each cell's place in it, with each row's physical line; no string per
+// cell. `pool` and the other commands read the whole file into one; `batch`
+// fills one per analysis.
 struct CsvTable {
   std::string source;                 // name used in diagnostics
   std::vector<std::string> header;    // as written (trimmed)
@@ -28,8 +27,7 @@ struct CsvTable {
   std::vector<int> line;              // physical line of each row
 
   std::size_t row_count() const { return line.size(); }
-  std::size_t column_count() const { return header.size(); }
-  // The cell of 0-based `row` and `column` (< column_count()), valid until
+  // The cell of 0-based `row` and `column` (< header.size()), valid until
   // the table changes.
   std::string_view cell(std::size_t row, std::size_t column) const {
     const std::size_t at = 2 * (row * header.size() + column);
@@ -38,16 +36,11 @@ struct CsvTable {
   // A copy of a row's cells (tests, and reports that list the raw rows).
   std::vector<std::string> row_cells(std::size_t row) const;
 
-  // Appends a row of column_count() cells at physical line `line`. False
+  // Appends a row of header.size() cells at physical line `line`. False
   // (nothing appended) when the text would pass 4 GiB.
-  bool add_row(const std::vector<std::string_view>& cells, int line);
   bool add_row(const std::vector<std::string>& cells, int line);
-  // Appends row `row` of `other` (same columns).
-  bool add_row_from(const CsvTable& other, std::size_t row);
   // Drops every row, keeping the storage (a batch reuses a block per group).
   void clear_rows();
-  // Drops the last row.
-  void pop_row();
 
   // 0-based index of a column, matched case-insensitively.
   std::optional<std::size_t> find_column(std::string_view name) const;
